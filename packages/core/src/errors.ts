@@ -1,0 +1,42 @@
+/**
+ * Stable error codes. Every code is documented in the README's "Errors" table;
+ * a test checks that each one appears there.
+ */
+export const ErrorCodes = {
+  /** A command-line or API argument has a value that is not allowed. */
+  INVALID_ARGUMENT: "INVALID_ARGUMENT",
+  /** The source holds no images (or none survived decoding). */
+  EMPTY_SOURCE: "EMPTY_SOURCE",
+  /** One input image could not be decoded (corrupt, truncated, not an image, unsupported). */
+  DECODE_FAILED: "DECODE_FAILED",
+  /** An image has a different shape than the fit's first image and no target size was given. */
+  SHAPE_MISMATCH: "SHAPE_MISMATCH",
+  /** The whitening matrix would need more memory than the configured limit. */
+  ZCA_TOO_LARGE: "ZCA_TOO_LARGE",
+  /** A binary artifact (npy, npz, moments) is malformed or fails its checksum. */
+  CORRUPT_ARTIFACT: "CORRUPT_ARTIFACT",
+  /** An artifact, source or object was not found. */
+  NOT_FOUND: "NOT_FOUND",
+  /** A compute backend could not be loaded or failed. */
+  BACKEND_UNAVAILABLE: "BACKEND_UNAVAILABLE",
+  /** Reading or writing an object failed. */
+  IO_ERROR: "IO_ERROR",
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** The one error class of featurewise: a stable `code`, a message for people, the cause kept. */
+export class FeaturewiseError extends Error {
+  override readonly name = "FeaturewiseError";
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** True when `err` is a FeaturewiseError, optionally of the given code. */
+export function isFeaturewiseError(err: unknown, code?: ErrorCode): err is FeaturewiseError {
+  return err instanceof FeaturewiseError && (code === undefined || err.code === code);
+}
