@@ -1,1 +1,28 @@
-export {};
+export * from "./errors.js";
+export type { LinearAlgebra } from "./linalg/linear-algebra.js";
+export {
+  accumulateBatch,
+  createMoments,
+  mergeAll,
+  mergeInto,
+  type Moments,
+  type MomentsKind,
+} from "./moments.js";
+export { coupleFlags, type FitFlags } from "./flags.js";
+export {
+  channelBroadcastShape,
+  channelIndex,
+  flatSize,
+  imageDims,
+  writeImageRow,
+  type DataFormat,
+  type ImageShape,
+} from "./image-layout.js";
+export { DEFAULT_ZCA_EPSILON, PROFILES, STD_EPSILON, type Profile } from "./profiles.js";
+export { finalizeStatistics, type FinalizeOptions, type KerasStatistics } from "./finalize.js";
+export { standardizeBatch, type StandardizeParams } from "./standardize.js";
+export * from "./artifact/index.js";
+export * from "./codecs/index.js";
+export * from "./linalg/index.js";
+export { DEFAULT_FAN_IN, reduceTreeLevels, TreeMerger } from "./merge-tree.js";
+export { FEATUREWISE_VERSION } from "./version.js";

@@ -1,10 +1,12 @@
+import type { LinearAlgebra } from "./linalg/linear-algebra.js";
+
 /**
  * Sufficient statistics of a set of flattened images (DESIGN.md §3.1).
  *
  * `mean` has `dim` entries in the artifact's pixel order (H,W,C for
  * channels_last, C,H,W for channels_first). `comoment` is the centred
  * co-moment M = Σ (x-μ)(x-μ)ᵀ:
- * - kind "full": dim×dim row-major, only the lower triangle (i >= j) is meaningful;
+ * - kind "full": dim×dim row-major, only the lower triangle (i >= j) is kept up to date;
  * - kind "diagonal": its diagonal only (dim values), enough for mean/std fits.
  * Values are raw decoded pixel values (before rescale).
  */
@@ -17,3 +19,108 @@ export interface Moments {
 }
 
 export type MomentsKind = "full" | "diagonal";
+
+/** Empty moments (n = 0) of the given kind and dimension. */
+export function createMoments(kind: MomentsKind, dim: number): Moments {
+  const size = kind === "full" ? dim * dim : dim;
+  return { kind, dim, n: 0, mean: new Float64Array(dim), comoment: new Float64Array(size) };
+}
+
+/**
+ * Adds a batch of images to `target`: the batch is centred on its own mean,
+ * its co-moment is accumulated (SYRK for "full", squares for "diagonal"),
+ * then the mean shift is merged in (Chan et al.).
+ * @param batch - rows×dim row-major raw pixel values; used as scratch (centred in place)
+ */
+export async function accumulateBatch(
+  target: Moments,
+  batch: Float64Array,
+  rows: number,
+  la: LinearAlgebra,
+): Promise<void> {
+  if (rows === 0) return;
+  const dim = target.dim;
+  const batchMean = new Float64Array(dim);
+  for (let r = 0; r < rows; r++) {
+    const off = r * dim;
+    for (let j = 0; j < dim; j++) batchMean[j]! += batch[off + j]!;
+  }
+  for (let j = 0; j < dim; j++) batchMean[j]! /= rows;
+  for (let r = 0; r < rows; r++) {
+    const off = r * dim;
+    for (let j = 0; j < dim; j++) batch[off + j]! -= batchMean[j]!;
+  }
+  if (target.kind === "full") {
+    await la.syrk(batch.subarray(0, rows * dim), rows, dim, target.comoment, 1, 1);
+  } else {
+    const diag = target.comoment;
+    for (let r = 0; r < rows; r++) {
+      const off = r * dim;
+      for (let j = 0; j < dim; j++) {
+        const v = batch[off + j]!;
+        diag[j]! += v * v;
+      }
+    }
+  }
+  addMeanShift(target, rows, batchMean);
+}
+
+/**
+ * a := a ⊕ b, in place (Chan, Golub, LeVeque). Associative in exact
+ * arithmetic; with a fixed merge order the result is bit-reproducible.
+ */
+export function mergeInto(a: Moments, b: Moments): void {
+  if (a.kind !== b.kind || a.dim !== b.dim) {
+    throw new Error(`cannot merge ${b.kind} moments of dim ${b.dim} into ${a.kind} of dim ${a.dim}`);
+  }
+  if (b.n === 0) return;
+  const dim = a.dim;
+  const ma = a.comoment;
+  const mb = b.comoment;
+  if (a.kind === "full") {
+    for (let i = 0; i < dim; i++) {
+      const row = i * dim;
+      for (let j = 0; j <= i; j++) ma[row + j]! += mb[row + j]!;
+    }
+  } else {
+    for (let j = 0; j < dim; j++) ma[j]! += mb[j]!;
+  }
+  addMeanShift(a, b.n, b.mean);
+}
+
+/** Merges partials left to right, in the order given, into a fresh Moments. */
+export function mergeAll(parts: readonly Moments[]): Moments {
+  const first = parts[0];
+  if (first === undefined) throw new Error("mergeAll needs at least one partial");
+  const out = createMoments(first.kind, first.dim);
+  for (const p of parts) mergeInto(out, p);
+  return out;
+}
+
+/**
+ * The cross term of a merge: M += δδᵀ·na·nb/n, μ += δ·nb/n, n += nb,
+ * where δ = μb − μa. Only the lower triangle of a "full" co-moment is updated.
+ */
+function addMeanShift(a: Moments, nb: number, meanB: Float64Array): void {
+  const na = a.n;
+  const n = na + nb;
+  const dim = a.dim;
+  const delta = new Float64Array(dim);
+  for (let j = 0; j < dim; j++) delta[j] = meanB[j]! - a.mean[j]!;
+  const weight = (na * nb) / n;
+  const m = a.comoment;
+  if (weight !== 0) {
+    if (a.kind === "full") {
+      for (let i = 0; i < dim; i++) {
+        const di = delta[i]! * weight;
+        const row = i * dim;
+        for (let j = 0; j <= i; j++) m[row + j]! += di * delta[j]!;
+      }
+    } else {
+      for (let j = 0; j < dim; j++) m[j]! += delta[j]! * delta[j]! * weight;
+    }
+  }
+  const shift = nb / n;
+  for (let j = 0; j < dim; j++) a.mean[j]! += delta[j]! * shift;
+  a.n = n;
+}

@@ -1,0 +1,79 @@
+import { Command } from "commander";
+import { DEFAULT_ZCA_EPSILON, PROFILES } from "@featurewise/core";
+import { DEFAULT_MAX_ZCA_BYTES, runEmbeddedFit, type FitOptions } from "@featurewise/jobs";
+import { DEFAULT_IMAGES_PER_SHARD } from "@featurewise/dataset";
+import { addDecodeOptions, decodeFromOptions, type DecodeFlags } from "./decode-options.js";
+import {
+  parseBytes,
+  parseChoice,
+  parsePositiveInt,
+  parsePositiveNumber,
+  parseRescale,
+} from "./parse-values.js";
+import { ProgressBar } from "./progress-bar.js";
+import { formatFitSummary, fitSummaryJson } from "./summary.js";
+
+interface FitFlags extends DecodeFlags {
+  out: string;
+  center?: boolean;
+  std?: boolean;
+  zca?: boolean;
+  zcaEpsilon: string;
+  rescale?: string;
+  profile: string;
+  dataFormat: string;
+  onError: string;
+  backend: string;
+  maxZcaBytes: string;
+  imagesPerShard: string;
+  json?: boolean;
+}
+
+/** `featurewise fit <source> --out <dir>`: computes Keras' featurewise statistics. */
+export function fitCommand(print: (text: string) => void): Command {
+  const cmd = new Command("fit")
+    .description("compute Keras' featurewise statistics (mean, std, ZCA) of the images under <source>")
+    .argument("<source>", "folder of images (searched recursively, processed in byte order of paths)")
+    .requiredOption("--out <dir>", "folder to write the stats artifact to")
+    .option("--center", "featurewise_center: subtract the per-channel mean")
+    .option("--std", "featurewise_std_normalization: divide by the per-channel std (implies --center)")
+    .option("--zca", "zca_whitening: fit the ZCA whitening matrix (implies --center, turns --std off)")
+    .option("--zca-epsilon <eps>", "zca_epsilon", String(DEFAULT_ZCA_EPSILON))
+    .option("--rescale <factor>", "multiply pixel values first, as a number or a fraction like 1/255")
+    .option("--profile <name>", `Keras version whose math to use: ${PROFILES.join("|")}`, "keras")
+    .option("--data-format <format>", "channels_last|channels_first", "channels_last")
+    .option("--on-error <policy>", "skip (list unusable files in stats.json) | fail (stop at the first)", "skip")
+    .option("--backend <name>", "compute backend: auto|js", "auto")
+    .option("--max-zca-bytes <bytes>", "largest whitening matrix to build (like 2G)", String(DEFAULT_MAX_ZCA_BYTES))
+    .option("--images-per-shard <n>", "images per shard of the fit plan", String(DEFAULT_IMAGES_PER_SHARD))
+    .option("--json", "print the summary as JSON");
+  addDecodeOptions(cmd);
+  return cmd.action(async (source: string, flags: FitFlags) => {
+    const options: FitOptions = {
+      source,
+      out: flags.out,
+      flags: {
+        featurewiseCenter: flags.center === true,
+        featurewiseStdNormalization: flags.std === true,
+        zcaWhitening: flags.zca === true,
+      },
+      profile: parseChoice("--profile", flags.profile, PROFILES),
+      rescale: flags.rescale === undefined ? null : parseRescale(flags.rescale),
+      zcaEpsilon: parsePositiveNumber("--zca-epsilon", flags.zcaEpsilon),
+      dataFormat: parseChoice("--data-format", flags.dataFormat, ["channels_last", "channels_first"] as const),
+      decode: decodeFromOptions(flags, true),
+      onError: parseChoice("--on-error", flags.onError, ["skip", "fail"] as const),
+      backend: flags.backend,
+      maxZcaBytes: parseBytes("--max-zca-bytes", flags.maxZcaBytes),
+      imagesPerShard: parsePositiveInt("--images-per-shard", flags.imagesPerShard),
+    };
+    const bar = new ProgressBar();
+    try {
+      const result = await runEmbeddedFit(options, (p) => bar.update(p));
+      bar.clear();
+      print(flags.json ? JSON.stringify(fitSummaryJson(result), null, 2) : formatFitSummary(result));
+    } finally {
+      bar.clear();
+    }
+  });
+}

@@ -1,0 +1,51 @@
+import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
+
+function invalid(flag: string, value: string, expected: string): FeaturewiseError {
+  return new FeaturewiseError(ErrorCodes.INVALID_ARGUMENT, `${flag} ${JSON.stringify(value)}: expected ${expected}`);
+}
+
+/** `--rescale`: a number ("0.0039") or a fraction ("1/255"); finite and non-zero. */
+export function parseRescale(value: string): number {
+  const parts = value.split("/");
+  const nums = parts.map((p) => (p.trim() === "" ? NaN : Number(p)));
+  const v = nums.length === 1 ? nums[0]! : nums.length === 2 ? nums[0]! / nums[1]! : NaN;
+  if (!Number.isFinite(v) || v === 0) throw invalid("--rescale", value, "a non-zero number or a fraction like 1/255");
+  return v;
+}
+
+/** `--size HxW` → [height, width]. */
+export function parseSize(value: string): [number, number] {
+  const m = /^(\d+)x(\d+)$/i.exec(value.trim());
+  const h = Number(m?.[1]);
+  const w = Number(m?.[2]);
+  if (m === null || h < 1 || w < 1) throw invalid("--size", value, "HEIGHTxWIDTH in pixels, like 32x32");
+  return [h, w];
+}
+
+/** A positive number, with optional k/M/G/T suffix (powers of 1024) for byte counts. */
+export function parseBytes(flag: string, value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(value.trim());
+  if (m === null) throw invalid(flag, value, "a byte count like 4G or 500M");
+  const scale = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase()]!;
+  return Math.round(Number(m[1]) * scale);
+}
+
+/** A positive integer option. */
+export function parsePositiveInt(flag: string, value: string): number {
+  const v = Number(value);
+  if (!Number.isInteger(v) || v < 1) throw invalid(flag, value, "a positive integer");
+  return v;
+}
+
+/** A positive finite number option. */
+export function parsePositiveNumber(flag: string, value: string): number {
+  const v = Number(value);
+  if (!Number.isFinite(v) || v <= 0) throw invalid(flag, value, "a positive number");
+  return v;
+}
+
+/** One of a fixed set of words. */
+export function parseChoice<T extends string>(flag: string, value: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(value)) throw invalid(flag, value, `one of ${choices.join(", ")}`);
+  return value as T;
+}

@@ -1,0 +1,49 @@
+import type { FitResult, TransformResult } from "@featurewise/jobs";
+
+/** The fit summary for people: counts, per-channel statistics, speed. */
+export function formatFitSummary({ stats, location }: FitResult): string {
+  const lines = [
+    `fitted ${stats.n} images (${stats.skipped.count} skipped) in ${stats.timings.seconds.toFixed(2)} s, ` +
+      `${stats.timings.imagesPerSecond.toFixed(0)} images/s, backend ${stats.backend.name}`,
+    "channel  mean          std",
+    ...stats.channelMean.map(
+      (m, c) => `${String(c).padEnd(8)} ${fmt(m)}  ${fmt(stats.channelStd[c]!)}`,
+    ),
+  ];
+  for (const w of stats.warnings) lines.push(`warning: ${w}`);
+  const shown = stats.skipped.items.slice(0, 10);
+  for (const s of shown) lines.push(`skipped ${s.key}: ${s.reason}`);
+  if (stats.skipped.count > shown.length) {
+    lines.push(`... and ${stats.skipped.count - shown.length} more skipped (all listed in stats.json)`);
+  }
+  lines.push(`artifact: ${location}`);
+  return lines.join("\n");
+}
+
+/** The fit summary for programs (`--json`). */
+export function fitSummaryJson({ stats, location }: FitResult): object {
+  return {
+    n: stats.n,
+    skipped: stats.skipped.count,
+    skippedItems: stats.skipped.items,
+    channelMean: stats.channelMean,
+    channelStd: stats.channelStd,
+    seconds: stats.timings.seconds,
+    imagesPerSecond: stats.timings.imagesPerSecond,
+    backend: stats.backend,
+    flags: stats.flags,
+    warnings: stats.warnings,
+    artifact: location,
+  };
+}
+
+/** What `transform` prints. */
+export function formatTransformSummary(r: TransformResult): string {
+  const lines = [`wrote ${r.count} images as (${r.shape.join(", ")}) to ${r.location} (${r.skipped.length} skipped)`];
+  for (const s of r.skipped) lines.push(`skipped ${s.key}: ${s.reason}`);
+  return lines.join("\n");
+}
+
+function fmt(v: number): string {
+  return v.toPrecision(8).padEnd(12);
+}

@@ -1,0 +1,3 @@
+export * from "./stats-document.js";
+export { parseStatsDocument } from "./parse-stats.js";
+export { documentImageShape, encodeArtifact, loadStandardizeParams } from "./artifact-files.js";

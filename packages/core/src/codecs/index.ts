@@ -1,0 +1,5 @@
+/** Binary codecs: CRC-32, NumPy .npy/.npz, and the partial-moments format. */
+export { crc32 } from "./crc32.js";
+export { encodeNpy, decodeNpy, type NpyArray, type NpyDtype } from "./npy.js";
+export { encodeNpz, decodeNpz } from "./npz.js";
+export { encodeMoments, decodeMoments, MOMENTS_MAGIC } from "./moments-codec.js";

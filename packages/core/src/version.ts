@@ -1,0 +1,1 @@
+export const FEATUREWISE_VERSION = "0.1.0";

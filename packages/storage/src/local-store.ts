@@ -1,0 +1,113 @@
+import { randomUUID } from "node:crypto";
+import { promises as fs, type Dirent } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
+import { compareKeys, type ObjectInfo, type ObjectStore } from "./object-store.js";
+import { joinKey } from "./uri.js";
+
+/** An object store over a local folder; keys are paths relative to it. */
+export class LocalStore implements ObjectStore {
+  readonly root: string;
+  private readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = path.resolve(dir);
+    this.root = pathToFileURL(this.dir).href;
+  }
+
+  uriOf(key: string): string {
+    return key === "" ? this.root : pathToFileURL(this.pathOf(key)).href;
+  }
+
+  async get(key: string): Promise<Uint8Array> {
+    try {
+      return new Uint8Array(await fs.readFile(this.pathOf(key)));
+    } catch (cause) {
+      throw this.ioError("read", key, cause);
+    }
+  }
+
+  async put(key: string, bytes: Uint8Array): Promise<void> {
+    const target = this.pathOf(key);
+    const temp = `${target}.${randomUUID()}.tmp`;
+    try {
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      await fs.writeFile(temp, bytes);
+      await fs.rename(temp, target);
+    } catch (cause) {
+      await fs.rm(temp, { force: true });
+      throw this.ioError("write", key, cause);
+    }
+  }
+
+  async head(key: string): Promise<ObjectInfo | null> {
+    try {
+      const st = await fs.stat(this.pathOf(key));
+      return st.isFile() ? { key, size: st.size } : null;
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw this.ioError("stat", key, cause);
+    }
+  }
+
+  async *list(prefix = ""): AsyncIterable<ObjectInfo> {
+    const start = this.pathOf(prefix);
+    let st;
+    try {
+      st = await fs.stat(start);
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw this.ioError("list", prefix, cause);
+    }
+    if (st.isFile()) {
+      yield { key: joinKey(prefix), size: st.size };
+      return;
+    }
+    yield* this.walk(joinKey(prefix));
+  }
+
+  async delete(key: string): Promise<void> {
+    await fs.rm(this.pathOf(key), { force: true });
+  }
+
+  /**
+   * Depth-first walk whose output is in byte order of the full keys: a
+   * folder sorts as its name followed by "/", as its keys do.
+   */
+  private async *walk(rel: string): AsyncIterable<ObjectInfo> {
+    let entries: Dirent[];
+    try {
+      entries = await fs.readdir(path.join(this.dir, rel), { withFileTypes: true });
+    } catch (cause) {
+      throw this.ioError("list", rel, cause);
+    }
+    const named = entries
+      .filter((e) => e.isFile() || e.isDirectory())
+      .map((e) => ({ e, sortName: e.isDirectory() ? `${e.name}/` : e.name }))
+      .sort((a, b) => compareKeys(a.sortName, b.sortName));
+    for (const { e } of named) {
+      const key = joinKey(rel, e.name);
+      if (e.isDirectory()) {
+        yield* this.walk(key);
+      } else {
+        const st = await fs.stat(path.join(this.dir, key));
+        yield { key, size: st.size };
+      }
+    }
+  }
+
+  private pathOf(key: string): string {
+    const full = path.resolve(this.dir, key);
+    if (full !== this.dir && !full.startsWith(this.dir + path.sep)) {
+      throw new FeaturewiseError(ErrorCodes.INVALID_ARGUMENT, `key ${key} escapes the store root ${this.root}`);
+    }
+    return full;
+  }
+
+  private ioError(op: string, key: string, cause: unknown): FeaturewiseError {
+    const code = (cause as NodeJS.ErrnoException).code === "ENOENT" ? ErrorCodes.NOT_FOUND : ErrorCodes.IO_ERROR;
+    const why = cause instanceof Error ? cause.message : String(cause);
+    return new FeaturewiseError(code, `cannot ${op} ${this.uriOf(key)}: ${why}`, { cause });
+  }
+}

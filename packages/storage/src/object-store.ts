@@ -1,0 +1,34 @@
+/** One stored object as a listing shows it. */
+export interface ObjectInfo {
+  /** Key relative to the store's root, "/"-separated. */
+  readonly key: string;
+  readonly size: number;
+  /** Content tag when the store has one (S3 ETag); local files have none. */
+  readonly etag?: string;
+}
+
+/**
+ * One interface over every place artifacts and images live (local folder, S3).
+ * Keys are relative to the store's root URI and use "/" as separator.
+ */
+export interface ObjectStore {
+  /** The root this store was opened on, as a URI (file:///abs or s3://bucket/prefix). */
+  readonly root: string;
+  /** The whole object. Throws NOT_FOUND when it does not exist. */
+  get(key: string): Promise<Uint8Array>;
+  /** Writes the whole object, replacing any old one; readers never see a partial object. */
+  put(key: string, bytes: Uint8Array): Promise<void>;
+  /** Metadata, or null when the object does not exist. */
+  head(key: string): Promise<ObjectInfo | null>;
+  /** Objects under `prefix` (relative to root), in byte order of their keys, streamed. */
+  list(prefix?: string): AsyncIterable<ObjectInfo>;
+  /** Removes the object; no error when it does not exist. */
+  delete(key: string): Promise<void>;
+  /** A printable URI for `key`, for messages. */
+  uriOf(key: string): string;
+}
+
+/** Compares two keys by the bytes of their UTF-8 encoding (S3's listing order). */
+export function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
