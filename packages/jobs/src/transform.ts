@@ -97,7 +97,7 @@ export async function runTransform(options: TransformOptions): Promise<Transform
   if (keys.length === 0) {
     throw new FeaturewiseError(ErrorCodes.EMPTY_SOURCE, `source ${source.uri}: no image could be used`);
   }
-  let out = values.subarray(0, keys.length * dim);
+  let out: Float64Array = values.subarray(0, keys.length * dim);
   if (params !== null) out = await standardizeBatch(out, keys.length, params, la);
   const arrayShape = [keys.length, ...imageDims(shape, dataFormat)];
   const data = options.dtype === "float64" ? out : Float32Array.from(out);

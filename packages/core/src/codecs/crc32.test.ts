@@ -19,3 +19,23 @@ describe("crc32", () => {
     expect(crc32(all.subarray(7), crc32(all.subarray(0, 7)))).toBe(crc32(all));
   });
 });
+
+describe("crc32 slicing-by-8 agrees with the bytewise definition", () => {
+  it("for every length 0..40 and offset", () => {
+    const bitwise = (b: Uint8Array): number => {
+      let c = 0xffffffff;
+      for (const x of b) {
+        c ^= x;
+        for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      }
+      return (c ^ 0xffffffff) >>> 0;
+    };
+    const data = new Uint8Array(48).map((_, i) => (i * 73 + 11) & 0xff);
+    for (let off = 0; off < 8; off++) {
+      for (let len = 0; len <= 40; len++) {
+        const slice = data.subarray(off, off + len);
+        expect(crc32(slice)).toBe(bitwise(slice));
+      }
+    }
+  });
+});

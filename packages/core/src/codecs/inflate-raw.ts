@@ -12,7 +12,11 @@ import { ErrorCodes, FeaturewiseError } from "../errors.js";
  * @throws FeaturewiseError CORRUPT_ARTIFACT when the data is not valid DEFLATE
  *   or inflates to a different size
  */
-export async function inflateRaw(data: Uint8Array, expectedSize: number, what: string): Promise<Uint8Array> {
+export async function inflateRaw(
+  data: Uint8Array,
+  expectedSize: number,
+  what: string,
+): Promise<Uint8Array> {
   const stream = new DecompressionStream("deflate-raw");
   const writer = stream.writable.getWriter();
   const reader = stream.readable.getReader();
@@ -50,8 +54,12 @@ export async function inflateRaw(data: Uint8Array, expectedSize: number, what: s
   } catch (err) {
     if (err instanceof FeaturewiseError) throw err;
     const reason = err instanceof Error ? err.message : String(err);
-    throw new FeaturewiseError(ErrorCodes.CORRUPT_ARTIFACT, `${what}: corrupt deflate data (${reason})`, {
-      cause: err,
-    });
+    throw new FeaturewiseError(
+      ErrorCodes.CORRUPT_ARTIFACT,
+      `${what}: corrupt deflate data (${reason})`,
+      {
+        cause: err,
+      },
+    );
   }
 }

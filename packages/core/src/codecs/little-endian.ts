@@ -14,8 +14,18 @@ export type FloatArrayKind = "float64" | "float32";
  * Reads `count` little-endian floats starting at `bytes[offset]` into a new,
  * aligned typed array (the input need not be aligned).
  */
-export function readFloatsLE(kind: "float64", bytes: Uint8Array, offset: number, count: number): Float64Array;
-export function readFloatsLE(kind: "float32", bytes: Uint8Array, offset: number, count: number): Float32Array;
+export function readFloatsLE(
+  kind: "float64",
+  bytes: Uint8Array,
+  offset: number,
+  count: number,
+): Float64Array;
+export function readFloatsLE(
+  kind: "float32",
+  bytes: Uint8Array,
+  offset: number,
+  count: number,
+): Float32Array;
 export function readFloatsLE(
   kind: FloatArrayKind,
   bytes: Uint8Array,
@@ -28,18 +38,24 @@ export function readFloatsLE(
     new Uint8Array(out.buffer).set(bytes.subarray(offset, offset + count * size));
   } else {
     const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * size);
-    for (let i = 0; i < count; i++) out[i] = size === 8 ? view.getFloat64(i * 8, true) : view.getFloat32(i * 4, true);
+    for (let i = 0; i < count; i++)
+      out[i] = size === 8 ? view.getFloat64(i * 8, true) : view.getFloat32(i * 4, true);
   }
   return out;
 }
 
 /** Writes `src` as little-endian floats into `dst` starting at `dst[offset]`. */
-export function writeFloatsLE(src: Float64Array | Float32Array, dst: Uint8Array, offset: number): void {
+export function writeFloatsLE(
+  src: Float64Array | Float32Array,
+  dst: Uint8Array,
+  offset: number,
+): void {
   if (HOST_LITTLE_ENDIAN) {
     dst.set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength), offset);
     return;
   }
   const view = new DataView(dst.buffer, dst.byteOffset + offset, src.byteLength);
-  if (src instanceof Float64Array) for (let i = 0; i < src.length; i++) view.setFloat64(i * 8, src[i]!, true);
+  if (src instanceof Float64Array)
+    for (let i = 0; i < src.length; i++) view.setFloat64(i * 8, src[i]!, true);
   else for (let i = 0; i < src.length; i++) view.setFloat32(i * 4, src[i]!, true);
 }

@@ -66,19 +66,24 @@ function payloadValues(kind: MomentsKind, dim: number): number {
  */
 export function encodeMoments(m: Moments): Uint8Array {
   const { kind, dim, n } = m;
-  const invalid = (msg: string) => new FeaturewiseError(ErrorCodes.INVALID_ARGUMENT, `moments: ${msg}`);
+  const invalid = (msg: string) =>
+    new FeaturewiseError(ErrorCodes.INVALID_ARGUMENT, `moments: ${msg}`);
   if (kind !== "full" && kind !== "diagonal") throw invalid(`unknown kind ${JSON.stringify(kind)}`);
-  if (!Number.isSafeInteger(dim) || dim < 0) throw invalid(`dim ${dim} is not a non-negative integer`);
+  if (!Number.isSafeInteger(dim) || dim < 0)
+    throw invalid(`dim ${dim} is not a non-negative integer`);
   if (!Number.isFinite(n) || n < 0) throw invalid(`n ${n} is not a finite non-negative number`);
   if (m.mean.length !== dim) throw invalid(`mean has ${m.mean.length} values, dim is ${dim}`);
   const comomentLen = kind === "full" ? dim * dim : dim;
-  if (m.comoment.length !== comomentLen) throw invalid(`${kind} comoment has ${m.comoment.length} values, expected ${comomentLen}`);
+  if (m.comoment.length !== comomentLen)
+    throw invalid(`${kind} comoment has ${m.comoment.length} values, expected ${comomentLen}`);
 
   const values = new Float64Array(payloadValues(kind, dim));
   values.set(m.mean, 0);
   if (kind === "full") packLower(m.comoment, dim, values.subarray(dim));
   else values.set(m.comoment, dim);
-  const payload = HOST_LITTLE_ENDIAN ? new Uint8Array(values.buffer) : new Uint8Array(values.byteLength);
+  const payload = HOST_LITTLE_ENDIAN
+    ? new Uint8Array(values.buffer)
+    : new Uint8Array(values.byteLength);
   if (!HOST_LITTLE_ENDIAN) writeFloatsLE(values, payload, 0);
 
   const header: MomentsHeader = {
@@ -111,17 +116,25 @@ function parseHeader(text: string): MomentsHeader {
   }
   if (typeof h !== "object" || h === null) throw corrupt("header is not a JSON object");
   const r = h as Record<string, unknown>;
-  if (r["version"] !== 1) throw corrupt(`unsupported version ${JSON.stringify(r["version"])} (supported: 1)`);
-  if (r["kind"] !== "full" && r["kind"] !== "diagonal") throw corrupt(`unknown kind ${JSON.stringify(r["kind"])}`);
-  if (r["dtype"] !== "float64") throw corrupt(`unsupported dtype ${JSON.stringify(r["dtype"])} (supported: float64)`);
+  if (r["version"] !== 1)
+    throw corrupt(`unsupported version ${JSON.stringify(r["version"])} (supported: 1)`);
+  if (r["kind"] !== "full" && r["kind"] !== "diagonal")
+    throw corrupt(`unknown kind ${JSON.stringify(r["kind"])}`);
+  if (r["dtype"] !== "float64")
+    throw corrupt(`unsupported dtype ${JSON.stringify(r["dtype"])} (supported: float64)`);
   const layout = r["kind"] === "full" ? "packed-lower-rowmajor" : "diagonal";
-  if (r["layout"] !== layout) throw corrupt(`layout ${JSON.stringify(r["layout"])} does not match kind "${r["kind"]}" (expected "${layout}")`);
+  if (r["layout"] !== layout)
+    throw corrupt(
+      `layout ${JSON.stringify(r["layout"])} does not match kind "${r["kind"]}" (expected "${layout}")`,
+    );
   for (const key of ["dim", "payloadBytes", "crc32"]) {
     const v = r[key];
-    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) throw corrupt(`header field ${key} is ${JSON.stringify(v)}, not a non-negative integer`);
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0)
+      throw corrupt(`header field ${key} is ${JSON.stringify(v)}, not a non-negative integer`);
   }
   const n = r["n"];
-  if (typeof n !== "number" || !Number.isFinite(n) || n < 0) throw corrupt(`header field n is ${JSON.stringify(n)}, not a non-negative number`);
+  if (typeof n !== "number" || !Number.isFinite(n) || n < 0)
+    throw corrupt(`header field n is ${JSON.stringify(n)}, not a non-negative number`);
   return h as MomentsHeader;
 }
 
@@ -132,32 +145,49 @@ function parseHeader(text: string): MomentsHeader {
  *   header, sizes (truncated or trailing bytes) or CRC-32
  */
 export function decodeMoments(bytes: Uint8Array): Moments {
-  if (bytes.length < PREFIX) throw corrupt(`file of ${bytes.length} bytes is too short for the magic and header length`);
+  if (bytes.length < PREFIX)
+    throw corrupt(`file of ${bytes.length} bytes is too short for the magic and header length`);
   const magic = String.fromCharCode(...bytes.subarray(0, 8));
-  if (magic !== MOMENTS_MAGIC) throw corrupt(`bad magic ${JSON.stringify(magic)}, expected "${MOMENTS_MAGIC}"`);
-  const headerLen = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
+  if (magic !== MOMENTS_MAGIC)
+    throw corrupt(`bad magic ${JSON.stringify(magic)}, expected "${MOMENTS_MAGIC}"`);
+  const headerLen = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(
+    8,
+    true,
+  );
   if (headerLen > MAX_HEADER_BYTES || PREFIX + headerLen > bytes.length) {
-    throw corrupt(`header length ${headerLen} exceeds the file (${bytes.length} bytes) or the ${MAX_HEADER_BYTES}-byte limit`);
+    throw corrupt(
+      `header length ${headerLen} exceeds the file (${bytes.length} bytes) or the ${MAX_HEADER_BYTES}-byte limit`,
+    );
   }
-  if ((PREFIX + headerLen) % 8 !== 0) throw corrupt(`payload offset ${PREFIX + headerLen} is not a multiple of 8`);
+  if ((PREFIX + headerLen) % 8 !== 0)
+    throw corrupt(`payload offset ${PREFIX + headerLen} is not a multiple of 8`);
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(PREFIX, PREFIX + headerLen));
+    text = new TextDecoder("utf-8", { fatal: true }).decode(
+      bytes.subarray(PREFIX, PREFIX + headerLen),
+    );
   } catch {
     throw corrupt("header is not valid UTF-8");
   }
   const h = parseHeader(text);
   const count = payloadValues(h.kind, h.dim);
-  if (h.payloadBytes !== count * 8) throw corrupt(`payloadBytes ${h.payloadBytes} does not match ${h.kind} dim ${h.dim} (expected ${count * 8})`);
+  if (h.payloadBytes !== count * 8)
+    throw corrupt(
+      `payloadBytes ${h.payloadBytes} does not match ${h.kind} dim ${h.dim} (expected ${count * 8})`,
+    );
   const found = bytes.length - PREFIX - headerLen;
   if (found !== h.payloadBytes) {
-    throw corrupt(`payload is ${found} bytes, header says ${h.payloadBytes}` + (found < h.payloadBytes ? " (truncated)" : " (trailing bytes)"));
+    throw corrupt(
+      `payload is ${found} bytes, header says ${h.payloadBytes}` +
+        (found < h.payloadBytes ? " (truncated)" : " (trailing bytes)"),
+    );
   }
   const payload = bytes.subarray(PREFIX + headerLen);
   const actual = crc32(payload);
   if (actual !== h.crc32) throw corrupt(`payload CRC-32 is ${actual}, header says ${h.crc32}`);
   const values = readFloatsLE("float64", bytes, PREFIX + headerLen, count);
   const mean = values.slice(0, h.dim);
-  const comoment = h.kind === "full" ? unpackLowerSymmetric(values.subarray(h.dim), h.dim) : values.slice(h.dim);
+  const comoment =
+    h.kind === "full" ? unpackLowerSymmetric(values.subarray(h.dim), h.dim) : values.slice(h.dim);
   return { kind: h.kind, dim: h.dim, n: h.n, mean, comoment };
 }

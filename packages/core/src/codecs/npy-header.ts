@@ -49,7 +49,9 @@ class PyLiteralParser {
   }
 
   private fail(what: string): FeaturewiseError {
-    return corrupt(`npy: cannot parse header (${what} at offset ${this.pos}): ${JSON.stringify(this.text)}`);
+    return corrupt(
+      `npy: cannot parse header (${what} at offset ${this.pos}): ${JSON.stringify(this.text)}`,
+    );
   }
 
   private skipSpace(): void {
@@ -141,7 +143,9 @@ export function parseNpyHeaderDict(text: string): NpyHeader {
   if (!(parsed instanceof Map)) throw corrupt(`npy: header is not a dict: ${JSON.stringify(text)}`);
   const keys = [...parsed.keys()].sort();
   if (keys.join(",") !== "descr,fortran_order,shape") {
-    throw corrupt(`npy: header keys are [${keys.join(", ")}], expected [descr, fortran_order, shape]`);
+    throw corrupt(
+      `npy: header keys are [${keys.join(", ")}], expected [descr, fortran_order, shape]`,
+    );
   }
   const descr = parsed.get("descr");
   const fortranOrder = parsed.get("fortran_order");
@@ -150,7 +154,10 @@ export function parseNpyHeaderDict(text: string): NpyHeader {
     throw corrupt(`npy: descr ${JSON.stringify(descr)} is not supported (a structured dtype?)`);
   }
   if (typeof fortranOrder !== "boolean") throw corrupt("npy: fortran_order is not a bool");
-  if (!Array.isArray(shape) || !shape.every((d) => typeof d === "number" && Number.isSafeInteger(d) && d >= 0)) {
+  if (
+    !Array.isArray(shape) ||
+    !shape.every((d) => typeof d === "number" && Number.isSafeInteger(d) && d >= 0)
+  ) {
     throw corrupt(`npy: shape is not a tuple of non-negative ints: ${JSON.stringify(text)}`);
   }
   return { descr, fortranOrder, shape: shape as number[] };

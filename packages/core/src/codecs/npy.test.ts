@@ -7,7 +7,12 @@ const latin1 = (b: Uint8Array) => String.fromCharCode(...b);
 /** The bytes np.save writes before the data: magic, version 1.0, u16 length, padded dict. */
 function numpyPrefix(dict: string, total: number): string {
   const len = total - 10;
-  return "\x93NUMPY\x01\x00" + String.fromCharCode(len & 0xff, len >> 8) + dict.padEnd(len - 1, " ") + "\n";
+  return (
+    "\x93NUMPY\x01\x00" +
+    String.fromCharCode(len & 0xff, len >> 8) +
+    dict.padEnd(len - 1, " ") +
+    "\n"
+  );
 }
 
 function expectCorrupt(fn: () => unknown, pattern: RegExp): void {
@@ -23,10 +28,30 @@ function expectCorrupt(fn: () => unknown, pattern: RegExp): void {
 
 describe("encodeNpy header bytes (as numpy 1.24 / 2.x write them)", () => {
   it.each([
-    ["np.zeros(3)", new Float64Array(3), [3], "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }"],
-    ["np.zeros((3,1,1))", new Float64Array(3), [3, 1, 1], "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 1, 1), }"],
-    ["np.float32(0) 0-d", new Float32Array(1), [], "{'descr': '<f4', 'fortran_order': False, 'shape': (), }"],
-    ["np.zeros((2,3), uint8)", new Uint8Array(6), [2, 3], "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3), }"],
+    [
+      "np.zeros(3)",
+      new Float64Array(3),
+      [3],
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }",
+    ],
+    [
+      "np.zeros((3,1,1))",
+      new Float64Array(3),
+      [3, 1, 1],
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 1, 1), }",
+    ],
+    [
+      "np.float32(0) 0-d",
+      new Float32Array(1),
+      [],
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (), }",
+    ],
+    [
+      "np.zeros((2,3), uint8)",
+      new Uint8Array(6),
+      [2, 3],
+      "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3), }",
+    ],
   ] as const)("%s", (_label, data, shape, dict) => {
     const out = encodeNpy(data, shape);
     expect(latin1(out.subarray(0, 128))).toBe(numpyPrefix(dict, 128));
@@ -39,7 +64,9 @@ describe("encodeNpy header bytes (as numpy 1.24 / 2.x write them)", () => {
     expect(out.length).toBe(192 + 1);
     expect(out[191]).toBe(0x0a);
     const text = latin1(out.subarray(10, 192));
-    expect(text.startsWith(`{'descr': '|u1', 'fortran_order': False, 'shape': (${shape.join(", ")}), }`)).toBe(true);
+    expect(
+      text.startsWith(`{'descr': '|u1', 'fortran_order': False, 'shape': (${shape.join(", ")}), }`),
+    ).toBe(true);
   });
 
   it("switches to format 2.0 when the header exceeds 65535 bytes", () => {
@@ -58,7 +85,11 @@ describe("encodeNpy header bytes (as numpy 1.24 / 2.x write them)", () => {
 
 describe("npy round trip", () => {
   it.each([
-    ["float64", new Float64Array([1.5, -0, Number.MAX_VALUE, Number.MIN_VALUE, NaN, -Infinity]), [2, 3]],
+    [
+      "float64",
+      new Float64Array([1.5, -0, Number.MAX_VALUE, Number.MIN_VALUE, NaN, -Infinity]),
+      [2, 3],
+    ],
     ["float32", new Float32Array([1, 2, 3, 4.25]), [4]],
     ["uint8", new Uint8Array([0, 1, 254, 255]), [2, 2, 1]],
     ["empty", new Float64Array(0), [0, 5]],
@@ -113,7 +144,10 @@ describe("decodeNpy rejects malformed files", () => {
     const badVersion = new Uint8Array(good);
     badVersion[6] = 4;
     expectCorrupt(() => decodeNpy(badVersion), /version 4\.0/);
-    expectCorrupt(() => decodeNpy(good.subarray(0, good.length - 1)), /needs 24 data bytes, found 23 \(truncated\)/);
+    expectCorrupt(
+      () => decodeNpy(good.subarray(0, good.length - 1)),
+      /needs 24 data bytes, found 23 \(truncated\)/,
+    );
     expectCorrupt(() => decodeNpy(good.subarray(0, 60)), /runs past the end/);
     const longer = new Uint8Array(good.length + 8);
     longer.set(good);
@@ -121,11 +155,27 @@ describe("decodeNpy rejects malformed files", () => {
   });
 
   it("unsupported dtype, fortran order, garbled header", () => {
-    expectCorrupt(() => decodeNpy(withHeader("{'descr': '>f8', 'fortran_order': False, 'shape': (3,), }")), /descr '>f8'/);
-    expectCorrupt(() => decodeNpy(withHeader("{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }")), /descr '<i8'/);
-    expectCorrupt(() => decodeNpy(withHeader("{'descr': '<f8', 'fortran_order': True, 'shape': (3,), }")), /fortran_order True/);
-    expectCorrupt(() => decodeNpy(withHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (3,) ")), /cannot parse header/);
+    expectCorrupt(
+      () => decodeNpy(withHeader("{'descr': '>f8', 'fortran_order': False, 'shape': (3,), }")),
+      /descr '>f8'/,
+    );
+    expectCorrupt(
+      () => decodeNpy(withHeader("{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }")),
+      /descr '<i8'/,
+    );
+    expectCorrupt(
+      () => decodeNpy(withHeader("{'descr': '<f8', 'fortran_order': True, 'shape': (3,), }")),
+      /fortran_order True/,
+    );
+    expectCorrupt(
+      () => decodeNpy(withHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (3,) ")),
+      /cannot parse header/,
+    );
     expectCorrupt(() => decodeNpy(withHeader("{'descr': '<f8', 'shape': (3,), }")), /header keys/);
-    expectCorrupt(() => decodeNpy(withHeader("{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (3,), }")), /structured/);
+    expectCorrupt(
+      () =>
+        decodeNpy(withHeader("{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (3,), }")),
+      /structured/,
+    );
   });
 });

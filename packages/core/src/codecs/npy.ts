@@ -37,9 +37,15 @@ function product(shape: readonly number[]): number {
  * @param shape - the dimensions, outermost first; `[]` for a 0-d array
  * @throws FeaturewiseError INVALID_ARGUMENT when shape and data length disagree
  */
-export function encodeNpy(data: Float64Array | Float32Array | Uint8Array, shape: readonly number[]): Uint8Array {
+export function encodeNpy(
+  data: Float64Array | Float32Array | Uint8Array,
+  shape: readonly number[],
+): Uint8Array {
   if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new FeaturewiseError(ErrorCodes.INVALID_ARGUMENT, `npy: shape [${shape.join(", ")}] is not a list of non-negative integers`);
+    throw new FeaturewiseError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `npy: shape [${shape.join(", ")}] is not a list of non-negative integers`,
+    );
   }
   if (product(shape) !== data.length) {
     throw new FeaturewiseError(
@@ -85,7 +91,8 @@ const MAX_HEADER_BYTES = 1 << 20;
 
 function latin1(bytes: Uint8Array): string {
   let s = "";
-  for (let i = 0; i < bytes.length; i += 4096) s += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  for (let i = 0; i < bytes.length; i += 4096)
+    s += String.fromCharCode(...bytes.subarray(i, i + 4096));
   return s;
 }
 
@@ -118,7 +125,9 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const dataStart = 8 + lengthField + headerLen;
   if (dataStart > bytes.length) {
-    throw corrupt(`npy: header of ${headerLen} bytes runs past the end of the ${bytes.length}-byte file`);
+    throw corrupt(
+      `npy: header of ${headerLen} bytes runs past the end of the ${bytes.length}-byte file`,
+    );
   }
   if (headerLen > MAX_HEADER_BYTES) {
     throw corrupt(`npy: header length ${headerLen} exceeds the ${MAX_HEADER_BYTES}-byte limit`);

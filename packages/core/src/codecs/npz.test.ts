@@ -60,7 +60,12 @@ describe("npz", () => {
 
   it("refuses bad arguments", () => {
     expect(() => encodeNpz([["", mean]])).toThrow(/empty entry name/);
-    expect(() => encodeNpz([["a", mean], ["a", std]])).toThrow(/duplicate/);
+    expect(() =>
+      encodeNpz([
+        ["a", mean],
+        ["a", std],
+      ]),
+    ).toThrow(/duplicate/);
     // A fake 4 GiB entry: only its length is inspected before refusing.
     const huge = { length: 2 ** 32 } as unknown as Uint8Array;
     expect(() => encodeNpz([["big.npy", huge]])).toThrow(/4 GiB/);
@@ -86,7 +91,9 @@ describe("npz", () => {
     // Build a method-8 archive by hand from a deflate-raw stream made with CompressionStream.
     const payload = new TextEncoder().encode("abcabcabcabcabcabcabcabc featurewise ".repeat(50));
     const compressed = new Uint8Array(
-      await new Response(new Blob([payload]).stream().pipeThrough(new CompressionStream("deflate-raw"))).arrayBuffer(),
+      await new Response(
+        new Blob([payload]).stream().pipeThrough(new CompressionStream("deflate-raw")),
+      ).arrayBuffer(),
     );
     const stored = encodeNpz([["x.npy", compressed]]);
     const zip = new Uint8Array(stored);

@@ -38,16 +38,19 @@ function corrupt(message: string): FeaturewiseError {
  *   archive past 4 GiB, more than 65535 entries, or an empty, duplicate or overlong name
  */
 export function encodeNpz(entries: ReadonlyArray<[name: string, npy: Uint8Array]>): Uint8Array {
-  if (entries.length > 0xffff) throw invalid(`npz: ${entries.length} entries exceed the ZIP limit of 65535`);
+  if (entries.length > 0xffff)
+    throw invalid(`npz: ${entries.length} entries exceed the ZIP limit of 65535`);
   const encoder = new TextEncoder();
   const seen = new Set<string>();
   const names = entries.map(([name, data]) => {
     if (name.length === 0) throw invalid("npz: empty entry name");
     if (seen.has(name)) throw invalid(`npz: duplicate entry name '${name}'`);
     seen.add(name);
-    if (data.length >= 2 ** 32 - 1) throw invalid(`npz: entry '${name}' has ${data.length} bytes; 4 GiB or more needs ZIP64`);
+    if (data.length >= 2 ** 32 - 1)
+      throw invalid(`npz: entry '${name}' has ${data.length} bytes; 4 GiB or more needs ZIP64`);
     const bytes = encoder.encode(name);
-    if (bytes.length > 0xffff) throw invalid(`npz: entry name of ${bytes.length} bytes is too long`);
+    if (bytes.length > 0xffff)
+      throw invalid(`npz: entry name of ${bytes.length} bytes is too long`);
     return bytes;
   });
   let localTotal = 0;
@@ -56,7 +59,8 @@ export function encodeNpz(entries: ReadonlyArray<[name: string, npy: Uint8Array]
     localTotal += LOCAL_SIZE + names[i]!.length + data.length;
     centralTotal += CENTRAL_SIZE + names[i]!.length;
   });
-  if (localTotal + centralTotal > LIMIT_32) throw invalid(`npz: archive of ${localTotal + centralTotal} bytes needs ZIP64`);
+  if (localTotal + centralTotal > LIMIT_32)
+    throw invalid(`npz: archive of ${localTotal + centralTotal} bytes needs ZIP64`);
 
   const out = new Uint8Array(localTotal + centralTotal + END_SIZE);
   const view = new DataView(out.buffer);
@@ -111,9 +115,15 @@ export function encodeNpz(entries: ReadonlyArray<[name: string, npy: Uint8Array]
 function findEnd(bytes: Uint8Array, view: DataView): number {
   const last = bytes.length - END_SIZE;
   for (let p = last; p >= 0 && p >= last - 0xffff; p--) {
-    if (view.getUint32(p, true) === END_SIG && p + END_SIZE + view.getUint16(p + 20, true) === bytes.length) return p;
+    if (
+      view.getUint32(p, true) === END_SIG &&
+      p + END_SIZE + view.getUint16(p + 20, true) === bytes.length
+    )
+      return p;
   }
-  throw corrupt(`npz: no ZIP end-of-central-directory record in ${bytes.length} bytes (not a ZIP file, or truncated)`);
+  throw corrupt(
+    `npz: no ZIP end-of-central-directory record in ${bytes.length} bytes (not a ZIP file, or truncated)`,
+  );
 }
 
 /**
@@ -129,11 +139,19 @@ export async function decodeNpz(bytes: Uint8Array): Promise<Map<string, Uint8Arr
   const count = view.getUint16(end + 10, true);
   const cdSize = view.getUint32(end + 12, true);
   const cdOffset = view.getUint32(end + 16, true);
-  if (count === 0xffff || cdSize === LIMIT_32 || cdOffset === LIMIT_32) throw corrupt("npz: ZIP64 archives are not supported");
-  if (view.getUint16(end + 4, true) !== 0 || view.getUint16(end + 6, true) !== 0 || view.getUint16(end + 8, true) !== count) {
+  if (count === 0xffff || cdSize === LIMIT_32 || cdOffset === LIMIT_32)
+    throw corrupt("npz: ZIP64 archives are not supported");
+  if (
+    view.getUint16(end + 4, true) !== 0 ||
+    view.getUint16(end + 6, true) !== 0 ||
+    view.getUint16(end + 8, true) !== count
+  ) {
     throw corrupt("npz: multi-disk ZIP archives are not supported");
   }
-  if (cdOffset + cdSize > end) throw corrupt(`npz: central directory (${cdOffset}+${cdSize}) overlaps the end record at ${end}`);
+  if (cdOffset + cdSize > end)
+    throw corrupt(
+      `npz: central directory (${cdOffset}+${cdSize}) overlaps the end record at ${end}`,
+    );
   const decoder = new TextDecoder("utf-8");
   const result = new Map<string, Uint8Array>();
   let p = cdOffset;
@@ -150,30 +168,43 @@ export async function decodeNpz(bytes: Uint8Array): Promise<Map<string, Uint8Arr
     const extraLen = view.getUint16(p + 30, true);
     const commentLen = view.getUint16(p + 32, true);
     const localOffset = view.getUint32(p + 42, true);
-    if (p + CENTRAL_SIZE + nameLen > cdOffset + cdSize) throw corrupt(`npz: central directory entry ${i} is truncated`);
+    if (p + CENTRAL_SIZE + nameLen > cdOffset + cdSize)
+      throw corrupt(`npz: central directory entry ${i} is truncated`);
     const name = decoder.decode(bytes.subarray(p + CENTRAL_SIZE, p + CENTRAL_SIZE + nameLen));
     p += CENTRAL_SIZE + nameLen + extraLen + commentLen;
     const what = `npz: entry '${name}'`;
     if (result.has(name)) throw corrupt(`${what} appears twice`);
     if (flags & 1) throw corrupt(`${what} is encrypted`);
-    if (compressedSize === LIMIT_32 || size === LIMIT_32 || localOffset === LIMIT_32) throw corrupt(`${what} needs ZIP64, which is not supported`);
-    if (method !== 0 && method !== 8) throw corrupt(`${what} uses compression method ${method} (supported: 0 stored, 8 deflate)`);
+    if (compressedSize === LIMIT_32 || size === LIMIT_32 || localOffset === LIMIT_32)
+      throw corrupt(`${what} needs ZIP64, which is not supported`);
+    if (method !== 0 && method !== 8)
+      throw corrupt(`${what} uses compression method ${method} (supported: 0 stored, 8 deflate)`);
     if (localOffset + LOCAL_SIZE > cdOffset || view.getUint32(localOffset, true) !== LOCAL_SIG) {
       throw corrupt(`${what}: no local header at offset ${localOffset}`);
     }
-    const start = localOffset + LOCAL_SIZE + view.getUint16(localOffset + 26, true) + view.getUint16(localOffset + 28, true);
-    if (start + compressedSize > cdOffset) throw corrupt(`${what}: data (${compressedSize} bytes at ${start}) runs into the central directory`);
+    const start =
+      localOffset +
+      LOCAL_SIZE +
+      view.getUint16(localOffset + 26, true) +
+      view.getUint16(localOffset + 28, true);
+    if (start + compressedSize > cdOffset)
+      throw corrupt(
+        `${what}: data (${compressedSize} bytes at ${start}) runs into the central directory`,
+      );
     const raw = bytes.subarray(start, start + compressedSize);
     let data: Uint8Array;
     if (method === 0) {
-      if (compressedSize !== size) throw corrupt(`${what}: stored entry with sizes ${compressedSize} and ${size}`);
+      if (compressedSize !== size)
+        throw corrupt(`${what}: stored entry with sizes ${compressedSize} and ${size}`);
       data = raw.slice();
     } else {
       data = await inflateRaw(raw, size, what);
     }
     const actual = crc32(data);
     if (actual !== crc) {
-      throw corrupt(`${what}: CRC-32 is ${actual.toString(16).padStart(8, "0")}, directory says ${crc.toString(16).padStart(8, "0")}`);
+      throw corrupt(
+        `${what}: CRC-32 is ${actual.toString(16).padStart(8, "0")}, directory says ${crc.toString(16).padStart(8, "0")}`,
+      );
     }
     result.set(name, data);
   }

@@ -1,0 +1,6 @@
+/** Linear algebra: the backend interface and the pure-TypeScript reference backend. */
+export type { LinearAlgebra } from "./linear-algebra.js";
+export { JsLinearAlgebra } from "./js-linalg.js";
+export { symmetricEigen, type SymmetricEigen } from "./symmetric-eigen.js";
+export { syrkLower } from "./syrk.js";
+export { gemmRowMajor } from "./gemm.js";
