@@ -18,5 +18,14 @@ if (!existsSync(images)) {
 }
 run(["fit", images, "--std", "--rescale", "1/255", "--out", "demo/stats-std"]);
 run(["fit", images, "--zca", "--rescale", "1/255", "--size", "16x16", "--out", "demo/stats-zca"]);
-run(["transform", `${images}/class-0001`, "--stats", "demo/stats-zca", "--out", "demo/standardized.npy"]);
-console.log("\nartifacts: demo/stats-std/, demo/stats-zca/ (stats.json, mean.npy, std.npy, zca_whitening_matrix.npy, stats.npz)");
+run([
+  "transform",
+  `${images}/class-0001`,
+  "--stats",
+  "demo/stats-zca",
+  "--out",
+  "demo/standardized.npy",
+]);
+console.log(
+  "\nartifacts: demo/stats-std/, demo/stats-zca/ (stats.json, mean.npy, std.npy, zca_whitening_matrix.npy, stats.npz)",
+);

@@ -1,6 +1,12 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { decodeNpy, type DataFormat, type FitFlags, type ImageShape, type Profile } from "@featurewise/core";
+import {
+  decodeNpy,
+  type DataFormat,
+  type FitFlags,
+  type ImageShape,
+  type Profile,
+} from "@featurewise/core";
 
 /** The repository's fixtures folder. */
 export const FIXTURES = fileURLToPath(new URL("../../fixtures/", import.meta.url));

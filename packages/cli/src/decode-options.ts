@@ -14,7 +14,10 @@ export function addDecodeOptions(cmd: Command): void {
   cmd
     .option("--color-mode <mode>", "rgb|grayscale|rgba (default rgb)")
     .option("--size <HxW>", "resize every image to HEIGHTxWIDTH (Keras target_size)")
-    .option("--interpolation <filter>", "nearest|bilinear|bicubic, used with --size (default nearest)");
+    .option(
+      "--interpolation <filter>",
+      "nearest|bilinear|bicubic, used with --size (default nearest)",
+    );
 }
 
 /**
@@ -24,12 +27,19 @@ export function addDecodeOptions(cmd: Command): void {
  */
 export function decodeFromOptions(flags: DecodeFlags, withDefaults: true): DecodeSettings;
 export function decodeFromOptions(flags: DecodeFlags, withDefaults: false): Partial<DecodeSettings>;
-export function decodeFromOptions(flags: DecodeFlags, withDefaults: boolean): Partial<DecodeSettings> {
+export function decodeFromOptions(
+  flags: DecodeFlags,
+  withDefaults: boolean,
+): Partial<DecodeSettings> {
   const out: { -readonly [K in keyof DecodeSettings]?: DecodeSettings[K] } = withDefaults
     ? { colorMode: "rgb", targetSize: null, interpolation: "nearest" }
     : {};
   if (flags.colorMode !== undefined) {
-    out.colorMode = parseChoice("--color-mode", flags.colorMode, ["rgb", "grayscale", "rgba"] as const);
+    out.colorMode = parseChoice("--color-mode", flags.colorMode, [
+      "rgb",
+      "grayscale",
+      "rgba",
+    ] as const);
   }
   if (flags.size !== undefined) out.targetSize = parseSize(flags.size);
   if (flags.interpolation !== undefined) {

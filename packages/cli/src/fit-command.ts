@@ -32,20 +32,46 @@ interface FitFlags extends DecodeFlags {
 /** `featurewise fit <source> --out <dir>`: computes Keras' featurewise statistics. */
 export function fitCommand(print: (text: string) => void): Command {
   const cmd = new Command("fit")
-    .description("compute Keras' featurewise statistics (mean, std, ZCA) of the images under <source>")
-    .argument("<source>", "folder of images (searched recursively, processed in byte order of paths)")
+    .description(
+      "compute Keras' featurewise statistics (mean, std, ZCA) of the images under <source>",
+    )
+    .argument(
+      "<source>",
+      "folder of images (searched recursively, processed in byte order of paths)",
+    )
     .requiredOption("--out <dir>", "folder to write the stats artifact to")
     .option("--center", "featurewise_center: subtract the per-channel mean")
-    .option("--std", "featurewise_std_normalization: divide by the per-channel std (implies --center)")
-    .option("--zca", "zca_whitening: fit the ZCA whitening matrix (implies --center, turns --std off)")
+    .option(
+      "--std",
+      "featurewise_std_normalization: divide by the per-channel std (implies --center)",
+    )
+    .option(
+      "--zca",
+      "zca_whitening: fit the ZCA whitening matrix (implies --center, turns --std off)",
+    )
     .option("--zca-epsilon <eps>", "zca_epsilon", String(DEFAULT_ZCA_EPSILON))
-    .option("--rescale <factor>", "multiply pixel values first, as a number or a fraction like 1/255")
+    .option(
+      "--rescale <factor>",
+      "multiply pixel values first, as a number or a fraction like 1/255",
+    )
     .option("--profile <name>", `Keras version whose math to use: ${PROFILES.join("|")}`, "keras")
     .option("--data-format <format>", "channels_last|channels_first", "channels_last")
-    .option("--on-error <policy>", "skip (list unusable files in stats.json) | fail (stop at the first)", "skip")
+    .option(
+      "--on-error <policy>",
+      "skip (list unusable files in stats.json) | fail (stop at the first)",
+      "skip",
+    )
     .option("--backend <name>", "compute backend: auto|js", "auto")
-    .option("--max-zca-bytes <bytes>", "largest whitening matrix to build (like 2G)", String(DEFAULT_MAX_ZCA_BYTES))
-    .option("--images-per-shard <n>", "images per shard of the fit plan", String(DEFAULT_IMAGES_PER_SHARD))
+    .option(
+      "--max-zca-bytes <bytes>",
+      "largest whitening matrix to build (like 2G)",
+      String(DEFAULT_MAX_ZCA_BYTES),
+    )
+    .option(
+      "--images-per-shard <n>",
+      "images per shard of the fit plan",
+      String(DEFAULT_IMAGES_PER_SHARD),
+    )
     .option("--json", "print the summary as JSON");
   addDecodeOptions(cmd);
   return cmd.action(async (source: string, flags: FitFlags) => {
@@ -60,7 +86,10 @@ export function fitCommand(print: (text: string) => void): Command {
       profile: parseChoice("--profile", flags.profile, PROFILES),
       rescale: flags.rescale === undefined ? null : parseRescale(flags.rescale),
       zcaEpsilon: parsePositiveNumber("--zca-epsilon", flags.zcaEpsilon),
-      dataFormat: parseChoice("--data-format", flags.dataFormat, ["channels_last", "channels_first"] as const),
+      dataFormat: parseChoice("--data-format", flags.dataFormat, [
+        "channels_last",
+        "channels_first",
+      ] as const),
       decode: decodeFromOptions(flags, true),
       onError: parseChoice("--on-error", flags.onError, ["skip", "fail"] as const),
       backend: flags.backend,
@@ -71,7 +100,9 @@ export function fitCommand(print: (text: string) => void): Command {
     try {
       const result = await runEmbeddedFit(options, (p) => bar.update(p));
       bar.clear();
-      print(flags.json ? JSON.stringify(fitSummaryJson(result), null, 2) : formatFitSummary(result));
+      print(
+        flags.json ? JSON.stringify(fitSummaryJson(result), null, 2) : formatFitSummary(result),
+      );
     } finally {
       bar.clear();
     }

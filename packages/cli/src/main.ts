@@ -12,10 +12,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(text + "\n");
   };
   const program = new Command("featurewise")
-    .description("Keras-exact featurewise image statistics (mean, std, ZCA) for datasets of any size")
+    .description(
+      "Keras-exact featurewise image statistics (mean, std, ZCA) for datasets of any size",
+    )
     .version(FEATUREWISE_VERSION)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith("error:") ? `featurewise: ${s}` : s) })
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s.startsWith("error:") ? `featurewise: ${s}` : s),
+    })
     .addCommand(fitCommand(print))
     .addCommand(transformCommand(print));
   for (const cmd of program.commands) cmd.exitOverride();
@@ -26,9 +30,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? 0 : 2;
     }
-    const msg = err instanceof FeaturewiseError ? err.message : err instanceof Error ? err.message : String(err);
+    const msg =
+      err instanceof FeaturewiseError
+        ? err.message
+        : err instanceof Error
+          ? err.message
+          : String(err);
     process.stderr.write(`featurewise: error: ${msg.split("\n")[0]}\n`);
-    if (process.env["FEATUREWISE_DEBUG"] && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    if (process.env["FEATUREWISE_DEBUG"] && err instanceof Error)
+      process.stderr.write(`${err.stack}\n`);
     return err instanceof FeaturewiseError && err.code === "INVALID_ARGUMENT" ? 2 : 1;
   }
 }

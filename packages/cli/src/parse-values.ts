@@ -1,7 +1,10 @@
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
 
 function invalid(flag: string, value: string, expected: string): FeaturewiseError {
-  return new FeaturewiseError(ErrorCodes.INVALID_ARGUMENT, `${flag} ${JSON.stringify(value)}: expected ${expected}`);
+  return new FeaturewiseError(
+    ErrorCodes.INVALID_ARGUMENT,
+    `${flag} ${JSON.stringify(value)}: expected ${expected}`,
+  );
 }
 
 /** `--rescale`: a number ("0.0039") or a fraction ("1/255"); finite and non-zero. */
@@ -9,7 +12,8 @@ export function parseRescale(value: string): number {
   const parts = value.split("/");
   const nums = parts.map((p) => (p.trim() === "" ? NaN : Number(p)));
   const v = nums.length === 1 ? nums[0]! : nums.length === 2 ? nums[0]! / nums[1]! : NaN;
-  if (!Number.isFinite(v) || v === 0) throw invalid("--rescale", value, "a non-zero number or a fraction like 1/255");
+  if (!Number.isFinite(v) || v === 0)
+    throw invalid("--rescale", value, "a non-zero number or a fraction like 1/255");
   return v;
 }
 
@@ -18,7 +22,8 @@ export function parseSize(value: string): [number, number] {
   const m = /^(\d+)x(\d+)$/i.exec(value.trim());
   const h = Number(m?.[1]);
   const w = Number(m?.[2]);
-  if (m === null || h < 1 || w < 1) throw invalid("--size", value, "HEIGHTxWIDTH in pixels, like 32x32");
+  if (m === null || h < 1 || w < 1)
+    throw invalid("--size", value, "HEIGHTxWIDTH in pixels, like 32x32");
   return [h, w];
 }
 
@@ -45,7 +50,12 @@ export function parsePositiveNumber(flag: string, value: string): number {
 }
 
 /** One of a fixed set of words. */
-export function parseChoice<T extends string>(flag: string, value: string, choices: readonly T[]): T {
-  if (!(choices as readonly string[]).includes(value)) throw invalid(flag, value, `one of ${choices.join(", ")}`);
+export function parseChoice<T extends string>(
+  flag: string,
+  value: string,
+  choices: readonly T[],
+): T {
+  if (!(choices as readonly string[]).includes(value))
+    throw invalid(flag, value, `one of ${choices.join(", ")}`);
   return value as T;
 }

@@ -14,7 +14,9 @@ export function formatFitSummary({ stats, location }: FitResult): string {
   const shown = stats.skipped.items.slice(0, 10);
   for (const s of shown) lines.push(`skipped ${s.key}: ${s.reason}`);
   if (stats.skipped.count > shown.length) {
-    lines.push(`... and ${stats.skipped.count - shown.length} more skipped (all listed in stats.json)`);
+    lines.push(
+      `... and ${stats.skipped.count - shown.length} more skipped (all listed in stats.json)`,
+    );
   }
   lines.push(`artifact: ${location}`);
   return lines.join("\n");
@@ -39,7 +41,9 @@ export function fitSummaryJson({ stats, location }: FitResult): object {
 
 /** What `transform` prints. */
 export function formatTransformSummary(r: TransformResult): string {
-  const lines = [`wrote ${r.count} images as (${r.shape.join(", ")}) to ${r.location} (${r.skipped.length} skipped)`];
+  const lines = [
+    `wrote ${r.count} images as (${r.shape.join(", ")}) to ${r.location} (${r.skipped.length} skipped)`,
+  ];
   for (const s of r.skipped) lines.push(`skipped ${s.key}: ${s.reason}`);
   return lines.join("\n");
 }

@@ -19,10 +19,20 @@ export function transformCommand(print: (text: string) => void): Command {
   const cmd = new Command("transform")
     .description("decode the images under <source> into one .npy array, standardized with --stats")
     .argument("<source>", "folder of images (recursive, byte order of paths = array order)")
-    .requiredOption("--out <file.npy>", "array to write; <file.npy>.keys.txt lists the keys in array order")
-    .option("--stats <dir>", "stats artifact whose statistics, decode settings and profile to apply")
+    .requiredOption(
+      "--out <file.npy>",
+      "array to write; <file.npy>.keys.txt lists the keys in array order",
+    )
+    .option(
+      "--stats <dir>",
+      "stats artifact whose statistics, decode settings and profile to apply",
+    )
     .option("--dtype <type>", "float32|float64", "float32")
-    .option("--data-format <format>", "channels_last|channels_first (without --stats)", "channels_last")
+    .option(
+      "--data-format <format>",
+      "channels_last|channels_first (without --stats)",
+      "channels_last",
+    )
     .option("--on-error <policy>", "skip|fail for unusable files", "skip")
     .option("--backend <name>", "compute backend: auto|js", "auto")
     .option("--json", "print the summary as JSON");
@@ -34,7 +44,10 @@ export function transformCommand(print: (text: string) => void): Command {
       stats: flags.stats ?? null,
       dtype: parseChoice("--dtype", flags.dtype, ["float32", "float64"] as const),
       decode: decodeFromOptions(flags, false),
-      dataFormat: parseChoice("--data-format", flags.dataFormat, ["channels_last", "channels_first"] as const),
+      dataFormat: parseChoice("--data-format", flags.dataFormat, [
+        "channels_last",
+        "channels_first",
+      ] as const),
       onError: parseChoice("--on-error", flags.onError, ["skip", "fail"] as const),
       backend: flags.backend,
     });

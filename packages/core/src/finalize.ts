@@ -42,7 +42,8 @@ export async function finalizeStatistics(
 ): Promise<KerasStatistics> {
   const { imageShape, dataFormat } = options;
   const dim = flatSize(imageShape);
-  if (moments.dim !== dim) throw new Error(`moments have dim ${moments.dim}, image shape needs ${dim}`);
+  if (moments.dim !== dim)
+    throw new Error(`moments have dim ${moments.dim}, image shape needs ${dim}`);
   if (moments.n === 0) throw new Error("cannot finalize moments of zero images");
   const r = options.rescale ?? 1;
   const n = moments.n;

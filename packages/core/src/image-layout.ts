@@ -18,7 +18,8 @@ export function channelIndex(shape: ImageShape, format: DataFormat): Uint32Array
   const { channels: c } = shape;
   const pixels = shape.height * shape.width;
   const out = new Uint32Array(pixels * c);
-  for (let p = 0; p < out.length; p++) out[p] = format === "channels_last" ? p % c : Math.floor(p / pixels);
+  for (let p = 0; p < out.length; p++)
+    out[p] = format === "channels_last" ? p % c : Math.floor(p / pixels);
   return out;
 }
 
@@ -29,7 +30,10 @@ export function imageDims(shape: ImageShape, format: DataFormat): [number, numbe
 }
 
 /** Keras' broadcast shape of the per-channel mean and std: (1,1,C) or (C,1,1). */
-export function channelBroadcastShape(shape: ImageShape, format: DataFormat): [number, number, number] {
+export function channelBroadcastShape(
+  shape: ImageShape,
+  format: DataFormat,
+): [number, number, number] {
   return format === "channels_last" ? [1, 1, shape.channels] : [shape.channels, 1, 1];
 }
 

@@ -9,7 +9,13 @@ import {
   PROFILES,
   standardizeBatch,
 } from "./index.js";
-import { loadNpy, parityCases, parityTolerance, PROFILE_FILES, relativeError } from "../../../test/helpers/fixtures.js";
+import {
+  loadNpy,
+  parityCases,
+  parityTolerance,
+  PROFILE_FILES,
+  relativeError,
+} from "../../../test/helpers/fixtures.js";
 
 const la = new JsLinearAlgebra();
 
@@ -52,7 +58,12 @@ describe("Keras parity through the core API", () => {
           compared++;
         }
         const xt = loadNpy(`${c.dir}x_test.npy`)!;
-        const out = await standardizeBatch(xt.data, xt.data.length / dim, { ...options, ...stats }, la);
+        const out = await standardizeBatch(
+          xt.data,
+          xt.data.length / dim,
+          { ...options, ...stats },
+          la,
+        );
         expect(relativeError(out, ref("standardized")!.data)).toBeLessThanOrEqual(tol);
         expect(compared).toBeGreaterThanOrEqual(1);
       });

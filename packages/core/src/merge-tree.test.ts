@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { JsLinearAlgebra } from "./linalg/index.js";
 import { reduceTreeLevels, TreeMerger } from "./merge-tree.js";
-import { accumulateBatch, createMoments, mergeAll, mergeInto, type Moments, type MomentsKind } from "./moments.js";
+import {
+  accumulateBatch,
+  createMoments,
+  mergeAll,
+  mergeInto,
+  type Moments,
+  type MomentsKind,
+} from "./moments.js";
 
 const la = new JsLinearAlgebra();
 
@@ -23,14 +30,26 @@ function randomImages(n: number, dim: number, seed: number): Float64Array {
   return Float64Array.from({ length: n * dim }, (_, i) => Math.floor(r() * 200) + (i % dim) * 0.5);
 }
 
-async function momentsOf(x: Float64Array, rows: number, dim: number, kind: MomentsKind): Promise<Moments> {
+async function momentsOf(
+  x: Float64Array,
+  rows: number,
+  dim: number,
+  kind: MomentsKind,
+): Promise<Moments> {
   const m = createMoments(kind, dim);
   await accumulateBatch(m, x.slice(0, rows * dim), rows, la);
   return m;
 }
 
 /** Splits rows at random cut points into partials. */
-async function randomPartials(x: Float64Array, n: number, dim: number, parts: number, seed: number, kind: MomentsKind) {
+async function randomPartials(
+  x: Float64Array,
+  n: number,
+  dim: number,
+  parts: number,
+  seed: number,
+  kind: MomentsKind,
+) {
   const r = rng(seed);
   const cuts = new Set<number>();
   while (cuts.size < parts - 1) cuts.add(1 + Math.floor(r() * (n - 1)));
@@ -63,11 +82,14 @@ function lowerRelErr(a: Moments, b: Moments): number {
     scale = Math.max(scale, Math.abs(y));
   };
   if (a.kind === "full") {
-    for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) cmp(a.comoment[i * d + j]!, b.comoment[i * d + j]!);
+    for (let i = 0; i < d; i++)
+      for (let j = 0; j <= i; j++) cmp(a.comoment[i * d + j]!, b.comoment[i * d + j]!);
   } else {
     for (let i = 0; i < d; i++) cmp(a.comoment[i]!, b.comoment[i]!);
   }
-  const merr = Math.max(...Array.from(a.mean, (v, i) => Math.abs(v - b.mean[i]!) / Math.abs(b.mean[i]!)));
+  const merr = Math.max(
+    ...Array.from(a.mean, (v, i) => Math.abs(v - b.mean[i]!) / Math.abs(b.mean[i]!)),
+  );
   return Math.max(err / scale, merr);
 }
 
@@ -100,7 +122,9 @@ describe("merging partial moments", () => {
       return tree.finish()!;
     });
     expect(Buffer.from(runs[0]!.mean.buffer).equals(Buffer.from(runs[1]!.mean.buffer))).toBe(true);
-    expect(Buffer.from(runs[0]!.comoment.buffer).equals(Buffer.from(runs[1]!.comoment.buffer))).toBe(true);
+    expect(
+      Buffer.from(runs[0]!.comoment.buffer).equals(Buffer.from(runs[1]!.comoment.buffer)),
+    ).toBe(true);
   });
 
   it("TreeMerger follows reduceTreeLevels exactly", async () => {
@@ -114,9 +138,13 @@ describe("merging partial moments", () => {
         nodes = groups.map((size) => mergeAll(nodes.slice(start, (start += size))));
       }
       const got = incremental.finish()!;
-      expect(Buffer.from(got.mean.buffer).equals(Buffer.from(nodes[0]!.mean.buffer)), `count ${count}`).toBe(true);
+      expect(
+        Buffer.from(got.mean.buffer).equals(Buffer.from(nodes[0]!.mean.buffer)),
+        `count ${count}`,
+      ).toBe(true);
       for (let i = 0; i < dim; i++) {
-        for (let j = 0; j <= i; j++) expect(got.comoment[i * dim + j]).toBe(nodes[0]!.comoment[i * dim + j]);
+        for (let j = 0; j <= i; j++)
+          expect(got.comoment[i * dim + j]).toBe(nodes[0]!.comoment[i * dim + j]);
       }
     }
   });

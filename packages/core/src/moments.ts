@@ -71,7 +71,9 @@ export async function accumulateBatch(
  */
 export function mergeInto(a: Moments, b: Moments): void {
   if (a.kind !== b.kind || a.dim !== b.dim) {
-    throw new Error(`cannot merge ${b.kind} moments of dim ${b.dim} into ${a.kind} of dim ${a.dim}`);
+    throw new Error(
+      `cannot merge ${b.kind} moments of dim ${b.dim} into ${a.kind} of dim ${a.dim}`,
+    );
   }
   if (b.n === 0) return;
   const dim = a.dim;

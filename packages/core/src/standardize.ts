@@ -45,7 +45,8 @@ export async function standardizeBatch(
     for (let i = 0; i < x.length; i++) x[i]! /= divisor[i % dim]!;
   }
   if (flags.zcaWhitening) {
-    if (params.whitening === null) throw new Error("zca_whitening is on but there is no whitening matrix");
+    if (params.whitening === null)
+      throw new Error("zca_whitening is on but there is no whitening matrix");
     return la.gemm(x, params.whitening, rows, dim, dim);
   }
   return x;

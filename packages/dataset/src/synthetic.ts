@@ -34,7 +34,10 @@ const DEFAULTS: SyntheticImagesOptions = {
  * Raw HWC pixels of synthetic image `index`: smooth gradients and blobs with
  * per-image colour balance plus noise, so the covariance has structure.
  */
-export function syntheticPixels(index: number, o: Pick<SyntheticImagesOptions, "height" | "width" | "channels" | "seed">): Uint8Array {
+export function syntheticPixels(
+  index: number,
+  o: Pick<SyntheticImagesOptions, "height" | "width" | "channels" | "seed">,
+): Uint8Array {
   let s = (o.seed * 0x9e3779b1 + index * 0x85ebca6b) >>> 0;
   const rand = (): number => {
     s = (s + 0x6d2b79f5) >>> 0;
@@ -66,11 +69,16 @@ export function syntheticPixels(index: number, o: Pick<SyntheticImagesOptions, "
 /** The relative path of synthetic image `index`. */
 export function syntheticKey(index: number, perFolder: number): string {
   const file = `img-${String(index).padStart(7, "0")}.png`;
-  return perFolder > 0 ? `class-${String(Math.floor(index / perFolder)).padStart(4, "0")}/${file}` : file;
+  return perFolder > 0
+    ? `class-${String(Math.floor(index / perFolder)).padStart(4, "0")}/${file}`
+    : file;
 }
 
 /** Writes `count` deterministic PNGs under `dir`; returns their relative paths. */
-export async function writeSyntheticImages(dir: string, options: Partial<SyntheticImagesOptions> = {}): Promise<string[]> {
+export async function writeSyntheticImages(
+  dir: string,
+  options: Partial<SyntheticImagesOptions> = {},
+): Promise<string[]> {
   const o = { ...DEFAULTS, ...options };
   const keys = Array.from({ length: o.count }, (_, i) => syntheticKey(i, o.perFolder));
   let next = 0;

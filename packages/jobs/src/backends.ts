@@ -1,4 +1,9 @@
-import { ErrorCodes, FeaturewiseError, JsLinearAlgebra, type LinearAlgebra } from "@featurewise/core";
+import {
+  ErrorCodes,
+  FeaturewiseError,
+  JsLinearAlgebra,
+  type LinearAlgebra,
+} from "@featurewise/core";
 
 /** The compute backend a fit runs on, and why it was chosen. */
 export interface SelectedBackend {
@@ -12,7 +17,10 @@ export const BACKEND_NAMES = ["auto", "js"] as const;
 export function selectBackend(requested: string): SelectedBackend {
   switch (requested) {
     case "auto":
-      return { la: new JsLinearAlgebra(), reason: "auto: the TypeScript reference is the only backend built in" };
+      return {
+        la: new JsLinearAlgebra(),
+        reason: "auto: the TypeScript reference is the only backend built in",
+      };
     case "js":
       return { la: new JsLinearAlgebra(), reason: "requested with --backend js" };
     default:

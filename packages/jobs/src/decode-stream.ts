@@ -1,4 +1,9 @@
-import { decodeImage, type DecodedImage, type ImageSource, type SourceItem } from "@featurewise/dataset";
+import {
+  decodeImage,
+  type DecodedImage,
+  type ImageSource,
+  type SourceItem,
+} from "@featurewise/dataset";
 import type { DecodeSettings } from "@featurewise/core";
 
 /** One item after reading and decoding: the image, or why it failed. */
@@ -22,7 +27,10 @@ export async function* decodeInOrder(
       .then((bytes) => decodeImage(bytes, decode))
       .then(
         (image) => ({ item, image }),
-        (error: unknown) => ({ item, error: error instanceof Error ? error : new Error(String(error)) }),
+        (error: unknown) => ({
+          item,
+          error: error instanceof Error ? error : new Error(String(error)),
+        }),
       );
   const pending: Promise<DecodeResult>[] = [];
   let next = 0;

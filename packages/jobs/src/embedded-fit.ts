@@ -43,17 +43,25 @@ export async function runEmbeddedFit(
   async function* fingerprinted() {
     for await (const item of source.list()) {
       fingerprint.add(item);
-      if (fingerprint.items % 1000 === 0) onProgress({ phase: "listing", done: 0, total: null, skipped: 0 });
+      if (fingerprint.items % 1000 === 0)
+        onProgress({ phase: "listing", done: 0, total: null, skipped: 0 });
       yield item;
     }
   }
-  for await (const shard of planShards(fingerprinted(), { imagesPerShard: options.imagesPerShard })) {
+  for await (const shard of planShards(fingerprinted(), {
+    imagesPerShard: options.imagesPerShard,
+  })) {
     shards.push(shard);
   }
   const total = fingerprint.items;
-  if (total === 0) throw new FeaturewiseError(ErrorCodes.EMPTY_SOURCE, `source ${source.uri} holds no files`);
+  if (total === 0)
+    throw new FeaturewiseError(ErrorCodes.EMPTY_SOURCE, `source ${source.uri} holds no files`);
 
-  const imageShape = await resolveImageShape(source, shards.flatMap((s) => s.items), options.decode);
+  const imageShape = await resolveImageShape(
+    source,
+    shards.flatMap((s) => s.items),
+    options.decode,
+  );
   if (effective.zcaWhitening) checkZcaSize(imageShape, options.maxZcaBytes);
 
   const merger = new TreeMerger();

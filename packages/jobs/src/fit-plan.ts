@@ -33,7 +33,10 @@ export async function resolveImageShape(
       // Not decodable: the shard that holds it will skip or fail it with the reason.
     }
   }
-  throw new FeaturewiseError(ErrorCodes.EMPTY_SOURCE, `${source.uri}: none of the ${tried} files is a decodable image`);
+  throw new FeaturewiseError(
+    ErrorCodes.EMPTY_SOURCE,
+    `${source.uri}: none of the ${tried} files is a decodable image`,
+  );
 }
 
 /**

@@ -54,7 +54,12 @@ export async function computeShardMoments(shard: Shard, ctx: ShardContext): Prom
   const batch = new Float64Array(batchSize * dim);
   let rows = 0;
   const expected = describeShape(ctx.imageShape);
-  for await (const result of decodeInOrder(shard.items, ctx.source, ctx.decode, ctx.concurrency ?? 8)) {
+  for await (const result of decodeInOrder(
+    shard.items,
+    ctx.source,
+    ctx.decode,
+    ctx.concurrency ?? 8,
+  )) {
     const key = result.item.key;
     let reason: string | null = null;
     if ("error" in result) {
@@ -71,7 +76,8 @@ export async function computeShardMoments(shard: Shard, ctx: ShardContext): Prom
       ctx.onImage?.(true);
       continue;
     }
-    if ("image" in result) writeImageRow(result.image.data, ctx.imageShape, ctx.dataFormat, batch, rows * dim);
+    if ("image" in result)
+      writeImageRow(result.image.data, ctx.imageShape, ctx.dataFormat, batch, rows * dim);
     rows++;
     if (rows === batchSize) {
       await accumulateBatch(moments, batch, rows, ctx.la);

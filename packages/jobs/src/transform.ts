@@ -48,7 +48,11 @@ export interface TransformResult {
   readonly location: string;
 }
 
-const DEFAULT_DECODE: DecodeSettings = { colorMode: "rgb", targetSize: null, interpolation: "nearest" };
+const DEFAULT_DECODE: DecodeSettings = {
+  colorMode: "rgb",
+  targetSize: null,
+  interpolation: "nearest",
+};
 
 /**
  * Decodes every image of a source into one (N,H,W,C) or (N,C,H,W) array,
@@ -73,7 +77,8 @@ export async function runTransform(options: TransformOptions): Promise<Transform
   }
   const items: SourceItem[] = [];
   for await (const item of source.list()) items.push(item);
-  if (items.length === 0) throw new FeaturewiseError(ErrorCodes.EMPTY_SOURCE, `source ${source.uri} holds no files`);
+  if (items.length === 0)
+    throw new FeaturewiseError(ErrorCodes.EMPTY_SOURCE, `source ${source.uri} holds no files`);
   const shape = params?.imageShape ?? (await resolveImageShape(source, items, decode));
   const dim = flatSize(shape);
   const values = new Float64Array(items.length * dim);
@@ -87,7 +92,11 @@ export async function runTransform(options: TransformOptions): Promise<Transform
           ? `image is ${describeShape(r.image)}, expected ${describeShape(shape)} (pass --size to resize)`
           : null;
     if (reason !== null || !("image" in r)) {
-      if (options.onError === "fail") throw new FeaturewiseError(ErrorCodes.DECODE_FAILED, `${source.uri}/${r.item.key}: ${reason}`);
+      if (options.onError === "fail")
+        throw new FeaturewiseError(
+          ErrorCodes.DECODE_FAILED,
+          `${source.uri}/${r.item.key}: ${reason}`,
+        );
       skipped.push({ key: r.item.key, reason: reason ?? "" });
       continue;
     }
@@ -95,7 +104,10 @@ export async function runTransform(options: TransformOptions): Promise<Transform
     keys.push(r.item.key);
   }
   if (keys.length === 0) {
-    throw new FeaturewiseError(ErrorCodes.EMPTY_SOURCE, `source ${source.uri}: no image could be used`);
+    throw new FeaturewiseError(
+      ErrorCodes.EMPTY_SOURCE,
+      `source ${source.uri}: no image could be used`,
+    );
   }
   let out: Float64Array = values.subarray(0, keys.length * dim);
   if (params !== null) out = await standardizeBatch(out, keys.length, params, la);

@@ -35,7 +35,11 @@ export interface ArtifactContext {
  * An older `stats.json` is removed first and the new one written last, so
  * a reader never takes a half-written artifact for a complete one.
  */
-export async function writeArtifact(store: ObjectStore, moments: Moments, ctx: ArtifactContext): Promise<StatsDocument> {
+export async function writeArtifact(
+  store: ObjectStore,
+  moments: Moments,
+  ctx: ArtifactContext,
+): Promise<StatsDocument> {
   const { options, effective } = ctx;
   await store.delete(ARTIFACT_FILES.stats);
   const finalizeStart = performance.now();

@@ -100,13 +100,19 @@ export class LocalStore implements ObjectStore {
   private pathOf(key: string): string {
     const full = path.resolve(this.dir, key);
     if (full !== this.dir && !full.startsWith(this.dir + path.sep)) {
-      throw new FeaturewiseError(ErrorCodes.INVALID_ARGUMENT, `key ${key} escapes the store root ${this.root}`);
+      throw new FeaturewiseError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `key ${key} escapes the store root ${this.root}`,
+      );
     }
     return full;
   }
 
   private ioError(op: string, key: string, cause: unknown): FeaturewiseError {
-    const code = (cause as NodeJS.ErrnoException).code === "ENOENT" ? ErrorCodes.NOT_FOUND : ErrorCodes.IO_ERROR;
+    const code =
+      (cause as NodeJS.ErrnoException).code === "ENOENT"
+        ? ErrorCodes.NOT_FOUND
+        : ErrorCodes.IO_ERROR;
     const why = cause instanceof Error ? cause.message : String(cause);
     return new FeaturewiseError(code, `cannot ${op} ${this.uriOf(key)}: ${why}`, { cause });
   }

@@ -7,5 +7,8 @@ import { parseLocation } from "./uri.js";
 export function openStore(uri: string): ObjectStore {
   const loc = parseLocation(uri);
   if (loc.scheme === "file") return new LocalStore(loc.path);
-  throw new FeaturewiseError(ErrorCodes.INVALID_ARGUMENT, `${uri}: S3 locations are not supported yet`);
+  throw new FeaturewiseError(
+    ErrorCodes.INVALID_ARGUMENT,
+    `${uri}: S3 locations are not supported yet`,
+  );
 }

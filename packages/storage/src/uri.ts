@@ -18,7 +18,10 @@ export function parseLocation(uri: string): Location {
     const bucket = slash < 0 ? rest : rest.slice(0, slash);
     const key = slash < 0 ? "" : rest.slice(slash + 1);
     if (bucket === "") {
-      throw new FeaturewiseError(ErrorCodes.INVALID_ARGUMENT, `${uri}: expected s3://bucket/prefix`);
+      throw new FeaturewiseError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `${uri}: expected s3://bucket/prefix`,
+      );
     }
     return { scheme: "s3", bucket, key };
   }

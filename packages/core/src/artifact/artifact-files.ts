@@ -62,7 +62,10 @@ export async function loadStandardizeParams(
   let whitening: Float64Array | null = null;
   if (doc.flags.zcaWhitening) {
     if (doc.files.whitening === null) {
-      throw new FeaturewiseError(ErrorCodes.CORRUPT_ARTIFACT, "stats.json enables ZCA but names no whitening matrix");
+      throw new FeaturewiseError(
+        ErrorCodes.CORRUPT_ARTIFACT,
+        "stats.json enables ZCA but names no whitening matrix",
+      );
     }
     const d = imageShape.height * imageShape.width * imageShape.channels;
     whitening = await readFloat64(read, doc.files.whitening, d * d);

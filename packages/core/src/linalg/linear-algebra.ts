@@ -14,7 +14,14 @@ export interface LinearAlgebra {
    * @param a - k×n row-major (k rows of n values: a batch of k images of n values each)
    * @param c - n×n row-major; only the lower triangle (i >= j) is read and written
    */
-  syrk(a: Float64Array, k: number, n: number, c: Float64Array, alpha: number, beta: number): Promise<void>;
+  syrk(
+    a: Float64Array,
+    k: number,
+    n: number,
+    c: Float64Array,
+    alpha: number,
+    beta: number,
+  ): Promise<void>;
 
   /**
    * General matrix product C := A · B.

@@ -7,5 +7,8 @@ import type { ImageSource } from "./image-source.js";
 export function openSource(uri: string): ImageSource {
   const loc = parseLocation(uri);
   if (loc.scheme === "file") return new FolderSource(loc.path);
-  throw new FeaturewiseError(ErrorCodes.INVALID_ARGUMENT, `${uri}: S3 sources are not supported yet`);
+  throw new FeaturewiseError(
+    ErrorCodes.INVALID_ARGUMENT,
+    `${uri}: S3 sources are not supported yet`,
+  );
 }
