@@ -16,13 +16,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       "Keras-exact featurewise image statistics (mean, std, ZCA) for datasets of any size",
     )
     .version(FEATUREWISE_VERSION)
-    .exitOverride()
-    .configureOutput({
-      writeErr: (s) => process.stderr.write(s.startsWith("error:") ? `featurewise: ${s}` : s),
-    })
     .addCommand(fitCommand(print))
     .addCommand(transformCommand(print));
-  for (const cmd of program.commands) cmd.exitOverride();
+  const output = {
+    writeErr: (s: string) => process.stderr.write(s.startsWith("error:") ? `featurewise: ${s}` : s),
+  };
+  for (const cmd of [program, ...program.commands]) cmd.exitOverride().configureOutput(output);
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;

@@ -1,0 +1,31 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const BIN = fileURLToPath(new URL("../../packages/cli/bin/featurewise.js", import.meta.url));
+
+/** What one run of the real `featurewise` binary did. */
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built CLI (`npm run build` first) as a child process. */
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** Runs the CLI and fails with its stderr unless it exits 0. */
+export async function runCliOk(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  const r = await runCli(args, env);
+  if (r.code !== 0) throw new Error(`featurewise ${args.join(" ")} exited ${r.code}: ${r.stderr || r.stdout}`);
+  return r;
+}
