@@ -36,6 +36,7 @@ export function fitSummaryJson({ stats, location }: FitResult): object {
     flags: stats.flags,
     warnings: stats.warnings,
     artifact: location,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
   };
 }
 

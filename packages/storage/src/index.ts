@@ -1,4 +1,27 @@
-export { compareKeys, type ObjectInfo, type ObjectStore } from "./object-store.js";
-export { formatLocation, joinKey, parseLocation, type Location } from "./uri.js";
+export {
+  compareKeys,
+  type ListOptions,
+  type ObjectBody,
+  type ObjectInfo,
+  type ObjectStore,
+} from "./object-store.js";
+export {
+  formatLocation,
+  joinKey,
+  parentLocation,
+  parseLocation,
+  type Location,
+} from "./uri.js";
 export { LocalStore } from "./local-store.js";
-export { openStore } from "./open-store.js";
+export { S3Store } from "./s3-store.js";
+export { createS3Client } from "./s3-client.js";
+export { isTransientError, toStoreError, type RequestTarget } from "./s3-errors.js";
+export { ConcurrencyLimiter } from "./limiter.js";
+export { openStore, Storage } from "./open-store.js";
+export {
+  DEFAULT_STORAGE_CONFIG,
+  readStorageConfig,
+  type Environment,
+  type S3Settings,
+  type StorageConfig,
+} from "./storage-config.js";

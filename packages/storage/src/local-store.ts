@@ -1,9 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { promises as fs, type Dirent } from "node:fs";
+import { createReadStream, createWriteStream, promises as fs, type Dirent } from "node:fs";
+import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
-import { compareKeys, type ObjectInfo, type ObjectStore } from "./object-store.js";
+import {
+  compareKeys,
+  type ListOptions,
+  type ObjectBody,
+  type ObjectInfo,
+  type ObjectStore,
+} from "./object-store.js";
 import { joinKey } from "./uri.js";
 
 /** An object store over a local folder; keys are paths relative to it. */
@@ -28,12 +36,21 @@ export class LocalStore implements ObjectStore {
     }
   }
 
-  async put(key: string, bytes: Uint8Array): Promise<void> {
+  async *getStream(key: string): AsyncIterable<Uint8Array> {
+    try {
+      for await (const chunk of createReadStream(this.pathOf(key))) yield chunk as Uint8Array;
+    } catch (cause) {
+      throw this.ioError("read", key, cause);
+    }
+  }
+
+  async put(key: string, body: ObjectBody): Promise<void> {
     const target = this.pathOf(key);
     const temp = `${target}.${randomUUID()}.tmp`;
     try {
       await fs.mkdir(path.dirname(target), { recursive: true });
-      await fs.writeFile(temp, bytes);
+      if (body instanceof Uint8Array) await fs.writeFile(temp, body);
+      else await pipeline(Readable.from(body), createWriteStream(temp));
       await fs.rename(temp, target);
     } catch (cause) {
       await fs.rm(temp, { force: true });
@@ -51,8 +68,9 @@ export class LocalStore implements ObjectStore {
     }
   }
 
-  async *list(prefix = ""): AsyncIterable<ObjectInfo> {
+  async *list(prefix = "", options: ListOptions = {}): AsyncIterable<ObjectInfo> {
     const start = this.pathOf(prefix);
+    const after = options.startAfter;
     let st;
     try {
       st = await fs.stat(start);
@@ -61,10 +79,11 @@ export class LocalStore implements ObjectStore {
       throw this.ioError("list", prefix, cause);
     }
     if (st.isFile()) {
-      yield { key: joinKey(prefix), size: st.size };
+      const key = joinKey(prefix);
+      if (after === undefined || compareKeys(key, after) > 0) yield { key, size: st.size };
       return;
     }
-    yield* this.walk(joinKey(prefix));
+    yield* this.walk(joinKey(prefix), after);
   }
 
   async delete(key: string): Promise<void> {
@@ -73,9 +92,10 @@ export class LocalStore implements ObjectStore {
 
   /**
    * Depth-first walk whose output is in byte order of the full keys: a
-   * folder sorts as its name followed by "/", as its keys do.
+   * folder sorts as its name followed by "/", as its keys do. With `after`,
+   * folders whose keys all sort before it are not entered.
    */
-  private async *walk(rel: string): AsyncIterable<ObjectInfo> {
+  private async *walk(rel: string, after: string | undefined): AsyncIterable<ObjectInfo> {
     let entries: Dirent[];
     try {
       entries = await fs.readdir(path.join(this.dir, rel), { withFileTypes: true });
@@ -89,8 +109,12 @@ export class LocalStore implements ObjectStore {
     for (const { e } of named) {
       const key = joinKey(rel, e.name);
       if (e.isDirectory()) {
-        yield* this.walk(key);
-      } else {
+        const folder = `${key}/`;
+        // Every key under `folder` sorts before `after` unless `after` is inside it.
+        if (after !== undefined && compareKeys(folder, after) < 0 && !after.startsWith(folder))
+          continue;
+        yield* this.walk(key, after);
+      } else if (after === undefined || compareKeys(key, after) > 0) {
         const st = await fs.stat(path.join(this.dir, key));
         yield { key, size: st.size };
       }

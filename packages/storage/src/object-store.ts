@@ -3,8 +3,17 @@ export interface ObjectInfo {
   /** Key relative to the store's root, "/"-separated. */
   readonly key: string;
   readonly size: number;
-  /** Content tag when the store has one (S3 ETag); local files have none. */
+  /** Content tag when the store has one (S3 ETag, without quotes); local files have none. */
   readonly etag?: string;
+}
+
+/** What `put` takes: the whole object, or its bytes as a stream of chunks. */
+export type ObjectBody = Uint8Array | AsyncIterable<Uint8Array>;
+
+/** Where a listing starts. */
+export interface ListOptions {
+  /** Only keys after this one (relative to the store's root, byte order). @defaultValue none */
+  readonly startAfter?: string;
 }
 
 /**
@@ -16,12 +25,24 @@ export interface ObjectStore {
   readonly root: string;
   /** The whole object. Throws NOT_FOUND when it does not exist. */
   get(key: string): Promise<Uint8Array>;
-  /** Writes the whole object, replacing any old one; readers never see a partial object. */
-  put(key: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * The object as a stream of chunks, for objects too large to hold (tar
+   * shards). A dropped connection resumes where it stopped; errors are
+   * thrown from the iteration.
+   */
+  getStream(key: string): AsyncIterable<Uint8Array>;
+  /**
+   * Writes the whole object, replacing any old one; readers never see a
+   * partial object. Large objects are uploaded in parts.
+   */
+  put(key: string, body: ObjectBody): Promise<void>;
   /** Metadata, or null when the object does not exist. */
   head(key: string): Promise<ObjectInfo | null>;
-  /** Objects under `prefix` (relative to root), in byte order of their keys, streamed. */
-  list(prefix?: string): AsyncIterable<ObjectInfo>;
+  /**
+   * Objects under the folder `prefix` (relative to root; "" for all), in
+   * byte order of their keys, streamed page by page.
+   */
+  list(prefix?: string, options?: ListOptions): AsyncIterable<ObjectInfo>;
   /** Removes the object; no error when it does not exist. */
   delete(key: string): Promise<void>;
   /** A printable URI for `key`, for messages. */

@@ -1,14 +1,40 @@
-import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { LocalStore } from "./local-store.js";
 import type { ObjectStore } from "./object-store.js";
+import { createS3Client } from "./s3-client.js";
+import { S3Store } from "./s3-store.js";
+import { DEFAULT_STORAGE_CONFIG, type StorageConfig } from "./storage-config.js";
 import { parseLocation } from "./uri.js";
 
-/** Opens the object store rooted at `uri` (a local path, file:// or s3:// URI). */
-export function openStore(uri: string): ObjectStore {
-  const loc = parseLocation(uri);
-  if (loc.scheme === "file") return new LocalStore(loc.path);
-  throw new FeaturewiseError(
-    ErrorCodes.INVALID_ARGUMENT,
-    `${uri}: S3 locations are not supported yet`,
-  );
+/**
+ * Opens object stores for URIs under one storage configuration, sharing
+ * one S3 client (and its connection pool) between them.
+ */
+export class Storage {
+  private client: S3Client | null = null;
+
+  constructor(readonly config: StorageConfig = DEFAULT_STORAGE_CONFIG) {}
+
+  /** The store rooted at `uri`: a local path, a file:// URI, or s3://bucket/prefix. */
+  open(uri: string): ObjectStore {
+    const loc = parseLocation(uri);
+    if (loc.scheme === "file") return new LocalStore(loc.path);
+    this.client ??= createS3Client(this.config.s3);
+    return new S3Store(this.client, loc.bucket, loc.key, this.config.s3);
+  }
+
+  /** Closes pooled connections; stores opened before must not be used afterwards. */
+  close(): void {
+    this.client?.destroy();
+    this.client = null;
+  }
+}
+
+/**
+ * Opens the object store rooted at `uri` (a local path, file:// or s3://
+ * URI). S3 stores use `storage`'s configuration and client; without one, a
+ * store of the default configuration (AWS itself) is made.
+ */
+export function openStore(uri: string, storage?: Storage): ObjectStore {
+  return (storage ?? new Storage()).open(uri);
 }

@@ -48,3 +48,26 @@ export function joinKey(...parts: string[]): string {
     .filter((p) => p !== "")
     .join("/");
 }
+
+/**
+ * Splits a URI or path naming one object into the folder that holds it and
+ * its name: `s3://b/run/x.npy` → `s3://b/run` and `x.npy`.
+ */
+export function parentLocation(uri: string): { readonly parent: string; readonly name: string } {
+  const loc = parseLocation(uri);
+  if (loc.scheme === "file") {
+    return { parent: path.dirname(loc.path), name: path.basename(loc.path) };
+  }
+  const key = joinKey(loc.key);
+  const slash = key.lastIndexOf("/");
+  if (key === "") {
+    throw new FeaturewiseError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `${uri}: expected s3://bucket/key naming an object`,
+    );
+  }
+  return {
+    parent: `s3://${loc.bucket}/${slash < 0 ? "" : key.slice(0, slash)}`,
+    name: key.slice(slash + 1),
+  };
+}

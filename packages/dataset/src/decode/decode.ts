@@ -36,6 +36,10 @@ import {
   type Interpolation,
 } from "./types.js";
 
+// Every input is decoded once: libvips' operation cache would only grow RSS.
+sharp.cache(false);
+sharp.concurrency(1);
+
 /** Formats both sharp and Pillow 9.4 read. sharp also reads SVG, HEIF/AVIF, which Keras cannot. */
 const SUPPORTED_FORMATS = new Set(["jpeg", "png", "webp", "gif", "tiff"]);
 const COLOR_MODES: readonly ColorMode[] = ["rgb", "grayscale", "rgba"];

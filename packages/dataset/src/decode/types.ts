@@ -1,17 +1,10 @@
-/** Channel layout asked of the decoder, as Keras' `load_img(color_mode=...)`. */
-export type ColorMode = "rgb" | "grayscale" | "rgba";
+import type { ColorMode, DecodeSettings, Interpolation } from "@featurewise/core";
 
-/** Resampling filter, as Keras' `load_img(interpolation=...)` (PIL NEAREST, BILINEAR, BICUBIC). */
-export type Interpolation = "nearest" | "bilinear" | "bicubic";
+// The decode vocabulary is the artifact's (core's DecodeSettings); one name for one thing.
+export type { ColorMode, Interpolation };
 
-/** Options of {@link decodeImage}. */
-export interface DecodeOptions {
-  /** @defaultValue "rgb" */
-  colorMode: ColorMode;
-  /** [height, width] or null for the native size */
-  targetSize: readonly [number, number] | null;
-  /** @defaultValue "nearest" (Keras' default) */
-  interpolation: Interpolation;
+/** Options of {@link decodeImage}: Keras `load_img` settings plus a size guard. */
+export interface DecodeOptions extends DecodeSettings {
   /**
    * Largest width*height accepted before any pixel is decoded (decompression bomb guard).
    * @defaultValue {@link DEFAULT_MAX_PIXELS}, Pillow's DecompressionBombError threshold

@@ -1,0 +1,47 @@
+/**
+ * Argument checks before a native call. They matter more here than in the
+ * TypeScript reference: a wrong length handed to BLAS reads or writes out of
+ * bounds instead of throwing.
+ */
+import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
+
+/** Throws INVALID_ARGUMENT unless `value` is a non-negative integer below 2³¹ (BLAS takes 32-bit ints). */
+export function checkDim(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0 || value > 0x7fffffff) {
+    throw new FeaturewiseError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `${name} = ${value} is not an integer in [0, 2^31)`,
+    );
+  }
+}
+
+/** Throws INVALID_ARGUMENT unless `array` holds at least (or, if `exact`, exactly) `needed` values. */
+export function checkLength(
+  name: string,
+  array: Float64Array,
+  needed: number,
+  exact: boolean,
+): void {
+  if (exact ? array.length !== needed : array.length < needed) {
+    throw new FeaturewiseError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `${name} has ${array.length} values, needs ${exact ? "exactly" : "at least"} ${needed}`,
+    );
+  }
+}
+
+/** Throws INVALID_ARGUMENT (as the js backend does) if the lower triangle of the n×n `a` holds NaN or ±Infinity. */
+export function checkFiniteLower(a: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const row = i * n;
+    for (let j = 0; j <= i; j++) {
+      const v = a[row + j]!;
+      if (!Number.isFinite(v)) {
+        throw new FeaturewiseError(
+          ErrorCodes.INVALID_ARGUMENT,
+          `eigh: a[${i}][${j}] = ${v} is not finite`,
+        );
+      }
+    }
+  }
+}

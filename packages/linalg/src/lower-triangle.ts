@@ -1,0 +1,35 @@
+/** Loops over the lower triangle (i >= j) of n×n row-major matrices. */
+
+/** c := beta·c on the lower triangle; beta = 0 clears it (NaN included), as the js backend does. */
+export function scaleLower(c: Float64Array, n: number, beta: number): void {
+  if (beta === 1) return;
+  for (let i = 0; i < n; i++) {
+    const row = i * n;
+    if (beta === 0) c.fill(0, row, row + i + 1);
+    else for (let j = row; j <= row + i; j++) c[j]! *= beta;
+  }
+}
+
+/**
+ * c := alpha·update + beta·c on the lower triangle, with the update in float32
+ * (the float32 SYRK path) and the sum in float64.
+ * @param update - n×n row-major float32; only its lower triangle is read
+ */
+export function addLowerFromFloat32(
+  c: Float64Array,
+  update: Float32Array,
+  n: number,
+  alpha: number,
+  beta: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const row = i * n;
+    if (beta === 1 && alpha === 1) {
+      for (let j = row; j <= row + i; j++) c[j]! += update[j]!;
+    } else if (beta === 0) {
+      for (let j = row; j <= row + i; j++) c[j] = alpha * update[j]!;
+    } else {
+      for (let j = row; j <= row + i; j++) c[j] = alpha * update[j]! + beta * c[j]!;
+    }
+  }
+}

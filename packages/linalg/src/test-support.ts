@@ -1,0 +1,127 @@
+/**
+ * Helpers for this package's tests and benchmarks: which backends load on
+ * this machine, seeded random matrices and 32×32×3 images. Not part of the
+ * public API (excluded from the build).
+ */
+import { JsLinearAlgebra, type LinearAlgebra } from "@featurewise/core";
+import { NO_LIBRARY_OVERRIDES } from "./library-paths.js";
+import { CudaLinearAlgebra } from "./cuda/cuda-linalg.js";
+import { OpenBlasLinearAlgebra } from "./openblas/openblas-linalg.js";
+import type { Precision } from "./precision.js";
+import { TfjsLinearAlgebra } from "./tfjs/tfjs-linalg.js";
+
+/** A backend under test, or why it is skipped here. */
+export interface BackendUnderTest {
+  readonly name: string;
+  readonly la: LinearAlgebra | null;
+  readonly skipReason: string;
+}
+
+/** Loads each native backend once; unavailable ones come back with la = null and the reason. */
+export function nativeBackends(precision: Precision = "float64"): BackendUnderTest[] {
+  const tryLoad = (name: string, load: () => LinearAlgebra): BackendUnderTest => {
+    try {
+      return { name, la: load(), skipReason: "" };
+    } catch (err) {
+      return { name, la: null, skipReason: `${name} skipped: ${(err as Error).message}` };
+    }
+  };
+  const opts = { precision };
+  return [
+    tryLoad("openblas", () => OpenBlasLinearAlgebra.load(NO_LIBRARY_OVERRIDES, opts)),
+    tryLoad("cuda", () => CudaLinearAlgebra.load(NO_LIBRARY_OVERRIDES, opts)),
+    tryLoad("tfjs", () => TfjsLinearAlgebra.load()),
+  ];
+}
+
+/** The reference every backend is compared with. */
+export const reference: LinearAlgebra = new JsLinearAlgebra();
+
+/** A seeded uniform PRNG on [0, 1) (mulberry32). */
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `count` standard normal values (Box–Muller). */
+export function randomNormal(rand: () => number, count: number): Float64Array {
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(1 - rand()));
+    const theta = 2 * Math.PI * rand();
+    out[i] = r * Math.cos(theta);
+    if (i + 1 < count) out[i + 1] = r * Math.sin(theta);
+  }
+  return out;
+}
+
+/** A symmetric positive definite n×n matrix BᵀB/n + 0.1·I, B (n+3)×n Gaussian (full, both triangles). */
+export async function randomSpd(n: number, rand: () => number): Promise<Float64Array> {
+  const b = randomNormal(rand, (n + 3) * n);
+  const a = new Float64Array(n * n);
+  await reference.syrk(b, n + 3, n, a, 1 / n, 0);
+  for (let i = 0; i < n; i++) {
+    a[i * n + i]! += 0.1;
+    for (let j = 0; j < i; j++) a[j * n + i] = a[i * n + j]!;
+  }
+  return a;
+}
+
+/**
+ * `count` flattened 32×32×3 uint8-valued images (channels_last), row-major
+ * count×3072: a tinted gradient, a bright disc and pixel noise, like the
+ * dataset package's synthetic images, so the covariance has a natural-image
+ * spectrum (a few large eigenvalues, a long tail).
+ */
+export function syntheticImages(count: number, seed: number): Float64Array {
+  const rand = seededRandom(seed);
+  const h = 32;
+  const w = 32;
+  const c = 3;
+  const out = new Float64Array(count * h * w * c);
+  for (let i = 0; i < count; i++) {
+    const cx = rand() * w;
+    const cy = rand() * h;
+    const radius = 2 + rand() * 13;
+    const tint = [0.5 + rand(), 0.5 + rand(), 0.5 + rand()];
+    const angle = rand() * Math.PI * 2;
+    const base = i * h * w * c;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const grad = ((x * Math.cos(angle) + y * Math.sin(angle)) / w + 1) * 60;
+        const blob = Math.hypot(x - cx, y - cy) < radius ? 80 : 0;
+        for (let ch = 0; ch < c; ch++) {
+          const v = (grad + blob) * tint[ch]! + rand() * 40;
+          out[base + (y * w + x) * c + ch] = Math.max(0, Math.min(255, Math.round(v)));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** max|a−b| / max|b|. */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let err = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    err = Math.max(err, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  return Number.isNaN(err) ? Infinity : err / (scale + 1e-300);
+}
+
+/** The lower triangle (i >= j) of an n×n row-major matrix, as a flat list. */
+export function lowerTriangle(a: Float64Array, n: number): Float64Array {
+  const out = new Float64Array((n * (n + 1)) / 2);
+  let p = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) out[p++] = a[i * n + j]!;
+  return out;
+}

@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const CHILD = fileURLToPath(new URL("./s3rver-child.mjs", import.meta.url));
+
+/** A running s3rver on 127.0.0.1 with its data in a temporary folder. */
+export interface S3Server {
+  readonly port: number;
+  /** `http://127.0.0.1:<port>` */
+  readonly endpoint: string;
+  /** Environment for a featurewise process that should use this server. */
+  readonly env: Record<string, string>;
+  /** Stops the server and removes its data. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts s3rver 3.7.1 in a child process (it needs Node's legacy OpenSSL
+ * provider for paginated listings) with the given buckets.
+ */
+export async function startS3Server(buckets: readonly string[]): Promise<S3Server> {
+  const dir = mkdtempSync(path.join(tmpdir(), "fw-s3rver-"));
+  const child = spawn(process.execPath, ["--openssl-legacy-provider", CHILD, dir, ...buckets], {
+    stdio: ["pipe", "pipe", "inherit"],
+    env: { ...process.env, NODE_OPTIONS: "" },
+  });
+  const port = await readPort(child);
+  const endpoint = `http://127.0.0.1:${port}`;
+  return {
+    port,
+    endpoint,
+    env: s3Env(endpoint),
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.stdin?.end();
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The AWS variables that point a featurewise process at `endpoint` with dummy credentials. */
+export function s3Env(endpoint: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "S3RVER",
+    AWS_SECRET_ACCESS_KEY: "S3RVER",
+  };
+}
+
+function readPort(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    child.once("exit", (code) => reject(new Error(`s3rver exited with code ${code}`)));
+    lines.once("line", (line) => {
+      lines.close();
+      resolve((JSON.parse(line) as { port: number }).port);
+    });
+  });
+}

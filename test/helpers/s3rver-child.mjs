@@ -1,0 +1,22 @@
+// Runs s3rver 3.7.1 on 127.0.0.1 in its own process, for tests and benchmarks.
+// Started as `node --openssl-legacy-provider s3rver-child.mjs <dir> <bucket>...`:
+// s3rver encrypts ListObjectsV2 continuation tokens with DES, which Node 20's
+// OpenSSL 3 offers only through the legacy provider. Prints one JSON line
+// {"port": N} once listening; exits when its stdin closes (the parent died or
+// asked it to stop).
+import S3rver from "s3rver";
+
+const [directory, ...buckets] = process.argv.slice(2);
+const server = new S3rver({
+  address: "127.0.0.1",
+  port: 0,
+  silent: true,
+  directory,
+  configureBuckets: buckets.map((name) => ({ name })),
+});
+const { port } = await server.run();
+process.stdout.write(`${JSON.stringify({ port })}\n`);
+process.stdin.resume();
+process.stdin.on("end", () => {
+  void server.close().finally(() => process.exit(0));
+});

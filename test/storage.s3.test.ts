@@ -1,0 +1,141 @@
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { isFeaturewiseError } from "@featurewise/core";
+import {
+  compareKeys,
+  readStorageConfig,
+  Storage,
+  type ObjectInfo,
+  type ObjectStore,
+} from "@featurewise/storage";
+import { startS3Server, type S3Server } from "./helpers/s3-server.js";
+
+/** Deterministic pseudo-random bytes. */
+function bytesOf(size: number, seed: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let block = createHash("sha256").update(String(seed)).digest();
+  for (let i = 0; i < size; i += 32) {
+    out.set(block.subarray(0, Math.min(32, size - i)), i);
+    block = createHash("sha256").update(block).digest();
+  }
+  return out;
+}
+
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+async function streamBytes(store: ObjectStore, key: string): Promise<Uint8Array> {
+  return new Uint8Array(Buffer.concat(await collect(store.getStream(key))));
+}
+
+let server: S3Server;
+let storage: Storage;
+
+beforeAll(async () => {
+  server = await startS3Server(["data", "empty"]);
+  for (const [k, v] of Object.entries(server.env)) vi.stubEnv(k, v);
+  storage = new Storage(readStorageConfig(server.env));
+});
+
+afterAll(async () => {
+  storage?.close();
+  await server?.stop();
+  vi.unstubAllEnvs();
+});
+
+describe("S3Store against s3rver", () => {
+  it("round-trips objects from 0 bytes to past the multipart threshold byte for byte", async () => {
+    const store = storage.open("s3://data/roundtrip");
+    const sizes = [0, 1, 1000, 64 * 1024 + 3, 8 * 1024 * 1024 - 1, 8 * 1024 * 1024, 17 * 1024 * 1024 + 5];
+    for (const [i, size] of sizes.entries()) {
+      const bytes = bytesOf(size, i);
+      await store.put(`obj-${size}.bin`, bytes);
+      const back = await store.get(`obj-${size}.bin`);
+      expect(back.length, `size ${size}`).toBe(size);
+      expect(Buffer.compare(back, bytes), `size ${size}`).toBe(0);
+      expect(Buffer.compare(await streamBytes(store, `obj-${size}.bin`), bytes)).toBe(0);
+      const info = await store.head(`obj-${size}.bin`);
+      expect(info?.size).toBe(size);
+    }
+  });
+
+  it("uploads a stream of chunks (multipart) without corrupting it", async () => {
+    const store = storage.open("s3://data/streamed/");
+    const bytes = bytesOf(19 * 1024 * 1024 + 17, 99);
+    async function* chunks() {
+      for (let i = 0; i < bytes.length; i += 700_001) yield bytes.subarray(i, i + 700_001);
+    }
+    await store.put("big.bin", chunks());
+    expect(Buffer.compare(await store.get("big.bin"), bytes)).toBe(0);
+    async function* small() {
+      yield bytesOf(10, 1);
+      yield new Uint8Array(0);
+      yield bytesOf(5, 2);
+    }
+    await store.put("small.bin", small());
+    expect(Buffer.from(await store.get("small.bin"))).toEqual(
+      Buffer.concat([bytesOf(10, 1), bytesOf(5, 2)]),
+    );
+  });
+
+  it("lists more than 1,000 keys across pages, nested, with spaces and unicode, in byte order", async () => {
+    const store = storage.open("s3://data/many");
+    const keys: string[] = [];
+    for (let i = 0; i < 1234; i++) keys.push(`flat/k-${String(i).padStart(5, "0")}.bin`);
+    keys.push(
+      "nested/a/b/c/deep.bin",
+      "nested/a/top.bin",
+      "nested/z.bin",
+      "odd/with space.bin",
+      "odd/ünïcødé-ß.bin",
+      "odd/日本語.png",
+      "odd/emoji-😀.bin",
+    );
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < keys.length) {
+          const k = keys[next++]!;
+          await store.put(k, new TextEncoder().encode(k));
+        }
+      }),
+    );
+    const listed = await collect(store.list());
+    const expected = [...keys].sort(compareKeys);
+    expect(listed.map((o) => o.key)).toEqual(expected);
+    for (const o of listed) {
+      expect(o.size).toBe(Buffer.byteLength(o.key));
+      expect(o.etag).toMatch(/^[0-9a-f]{32}$/);
+    }
+    const nested = await collect(store.list("nested"));
+    expect(nested.map((o) => o.key)).toEqual(expected.filter((k) => k.startsWith("nested/")));
+    const after = await collect(store.list("", { startAfter: "flat/k-01200.bin" }));
+    expect(after.map((o) => o.key)).toEqual(expected.filter((k) => compareKeys(k, "flat/k-01200.bin") > 0));
+    for (const k of ["odd/with space.bin", "odd/ünïcødé-ß.bin", "odd/日本語.png", "odd/emoji-😀.bin"]) {
+      expect(new TextDecoder().decode(await store.get(k))).toBe(k);
+    }
+  });
+
+  it("heads, deletes, and reports missing objects and buckets as NOT_FOUND naming the URI", async () => {
+    const store = storage.open("s3://data/misc");
+    await store.put("x.bin", bytesOf(3, 3));
+    expect(await store.head("x.bin")).toMatchObject({ key: "x.bin", size: 3 } satisfies ObjectInfo);
+    await store.delete("x.bin");
+    await store.delete("x.bin");
+    expect(await store.head("x.bin")).toBeNull();
+    const missing = await store.get("x.bin").catch((e: unknown) => e);
+    expect(isFeaturewiseError(missing, "NOT_FOUND")).toBe(true);
+    expect(String(missing)).toContain("s3://data/misc/x.bin");
+
+    const noBucket = storage.open("s3://no-such-bucket/images");
+    const listErr = await collect(noBucket.list()).catch((e: unknown) => e);
+    expect(isFeaturewiseError(listErr, "NOT_FOUND")).toBe(true);
+    expect(String(listErr)).toMatch(/bucket "no-such-bucket" does not exist/);
+    const getErr = await noBucket.get("a.png").catch((e: unknown) => e);
+    expect(isFeaturewiseError(getErr, "NOT_FOUND")).toBe(true);
+    expect(await collect(storage.open("s3://empty/").list())).toEqual([]);
+  });
+});
