@@ -7,7 +7,13 @@ import {
   type SkippedItem,
   type StatsDocument,
 } from "@featurewise/core";
-import { ListingFingerprint, openSource, planShards, type Shard } from "@featurewise/dataset";
+import {
+  DecodePool,
+  ListingFingerprint,
+  openSource,
+  planShards,
+  type Shard,
+} from "@featurewise/dataset";
 import { openStore } from "@featurewise/storage";
 import { selectBackend } from "./backends.js";
 import { checkZcaSize, resolveImageShape } from "./fit-plan.js";
@@ -68,22 +74,29 @@ export async function runEmbeddedFit(
   const skipped: SkippedItem[] = [];
   let done = 0;
   const progress = { phase: "fitting" as const, total };
-  for (const shard of shards) {
-    const result = await computeShardMoments(shard, {
-      source,
-      decode: options.decode,
-      dataFormat: options.dataFormat,
-      imageShape,
-      kind: effective.zcaWhitening ? "full" : "diagonal",
-      onError: options.onError,
-      la: backend.la,
-      onImage: () => {
-        done++;
-        if (done % 64 === 0) onProgress({ ...progress, done, skipped: skipped.length });
-      },
-    });
-    skipped.push(...result.skipped);
-    merger.push(result.moments);
+  const pool = new DecodePool();
+  try {
+    for (const shard of shards) {
+      const result = await computeShardMoments(shard, {
+        decoder: (bytes, settings) => pool.decode(bytes, settings),
+        concurrency: 8 * pool.size,
+        source,
+        decode: options.decode,
+        dataFormat: options.dataFormat,
+        imageShape,
+        kind: effective.zcaWhitening ? "full" : "diagonal",
+        onError: options.onError,
+        la: backend.la,
+        onImage: () => {
+          done++;
+          if (done % 64 === 0) onProgress({ ...progress, done, skipped: skipped.length });
+        },
+      });
+      skipped.push(...result.skipped);
+      merger.push(result.moments);
+    }
+  } finally {
+    await pool.close();
   }
   const moments = merger.finish()!;
   onProgress({ ...progress, done, skipped: skipped.length });

@@ -14,7 +14,7 @@ import {
   type SkippedItem,
 } from "@featurewise/core";
 import type { ImageSource, Shard } from "@featurewise/dataset";
-import { decodeInOrder } from "./decode-stream.js";
+import { decodeInOrder, type Decoder } from "./decode-stream.js";
 import type { OnError } from "./fit-options.js";
 
 /** What one shard's worker needs besides the shard itself. */
@@ -31,6 +31,8 @@ export interface ShardContext {
   readonly batchSize?: number;
   /** Decodes in flight. @defaultValue 8 */
   readonly concurrency?: number;
+  /** How bytes become pixels. @defaultValue decodeImage on this thread */
+  readonly decoder?: Decoder;
   /** Called after each image (used or skipped). */
   readonly onImage?: (skipped: boolean) => void;
 }
@@ -59,6 +61,7 @@ export async function computeShardMoments(shard: Shard, ctx: ShardContext): Prom
     ctx.source,
     ctx.decode,
     ctx.concurrency ?? 8,
+    ctx.decoder,
   )) {
     const key = result.item.key;
     let reason: string | null = null;

@@ -28,6 +28,7 @@ import {
   type SourceChannels,
 } from "./pil-convert.js";
 import { pilResize } from "./pil-resize.js";
+import { decodeSimplePng } from "./png-fast-path.js";
 import {
   DEFAULT_MAX_PIXELS,
   type ColorMode,
@@ -111,6 +112,10 @@ export async function decodeImage(
   validateOptions(options);
   if (bytes.length === 0) throw decodeError("empty file (0 bytes)");
   const limit = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const simple = decodeSimplePng(bytes, limit);
+  if (simple !== null) {
+    return toKerasArray(simple.data, simple.width, simple.height, simple.channels, options);
+  }
   const input = {
     failOn: "error",
     limitInputPixels: false,
@@ -176,24 +181,28 @@ export async function decodeImage(
     throw decodeError(`unsupported channel layout (${info.channels} channels)`);
   }
 
+  return toKerasArray(src, info.width, info.height, srcChannels, options);
+}
+
+/** Keras' colour-mode conversion, then its resize, on raw decoded pixels. */
+function toKerasArray(
+  src: Uint8Array,
+  width: number,
+  height: number,
+  srcChannels: SourceChannels,
+  options: DecodeOptions,
+): DecodedImage {
+  const pixels = width * height;
   const channels = modeChannels(options.colorMode);
   const converted =
     srcChannels === channels
       ? src
       : convertForColorMode(src, pixels, srcChannels, options.colorMode);
   const ts = options.targetSize;
-  if (ts === null || (ts[0] === info.height && ts[1] === info.width)) {
-    return { data: converted, height: info.height, width: info.width, channels };
+  if (ts === null || (ts[0] === height && ts[1] === width)) {
+    return { data: converted, height, width, channels };
   }
   const [dstH, dstW] = ts;
-  const resized = pilResize(
-    converted,
-    info.width,
-    info.height,
-    channels,
-    dstW,
-    dstH,
-    options.interpolation,
-  );
+  const resized = pilResize(converted, width, height, channels, dstW, dstH, options.interpolation);
   return { data: resized, height: dstH, width: dstW, channels };
 }

@@ -1,4 +1,5 @@
 export { decodeImage } from "./decode.js";
+export { DecodePool } from "./decode-pool.js";
 export {
   DEFAULT_MAX_PIXELS,
   type ColorMode,

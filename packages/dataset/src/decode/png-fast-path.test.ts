@@ -1,0 +1,57 @@
+import sharp from "sharp";
+import { describe, expect, it } from "vitest";
+import { syntheticPixels } from "../synthetic.js";
+import { decodeSimplePng } from "./png-fast-path.js";
+
+const LIMIT = 1e8;
+
+async function pngOf(channels: 1 | 2 | 3 | 4, opts: sharp.PngOptions = {}): Promise<Uint8Array> {
+  const raw = syntheticPixels(3, {
+    height: 13,
+    width: 17,
+    channels: channels === 2 ? 4 : channels,
+    seed: 2,
+  });
+  const px =
+    channels === 2
+      ? Uint8Array.from(
+          { length: 13 * 17 * 2 },
+          (_, i) => raw[Math.floor(i / 2) * 4 + (i % 2 ? 3 : 0)]!,
+        )
+      : raw;
+  return new Uint8Array(
+    await sharp(px, { raw: { width: 17, height: 13, channels } })
+      .png(opts)
+      .toBuffer(),
+  );
+}
+
+describe("the pure-JS PNG fast path", () => {
+  for (const channels of [1, 2, 3, 4] as const) {
+    it(`decodes 8-bit ${channels}-channel PNGs to the same pixels as libvips`, async () => {
+      const png = await pngOf(channels);
+      const fast = decodeSimplePng(png, LIMIT);
+      expect(fast).not.toBeNull();
+      const ref = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+      expect(fast!.channels).toBe(ref.info.channels);
+      expect(Buffer.from(fast!.data).equals(ref.data)).toBe(true);
+    });
+  }
+
+  it("declines palette, interlaced, truncated and oversized PNGs (they take the libvips path)", async () => {
+    expect(decodeSimplePng(await pngOf(3, { palette: true }), LIMIT)).toBeNull();
+    expect(decodeSimplePng(await pngOf(3, { progressive: true }), LIMIT)).toBeNull();
+    const whole = await pngOf(3);
+    expect(decodeSimplePng(whole.subarray(0, whole.length - 20), LIMIT)).toBeNull();
+    expect(decodeSimplePng(whole, 100)).toBeNull();
+    expect(
+      decodeSimplePng(new TextEncoder().encode("not a png at all, clearly not"), LIMIT),
+    ).toBeNull();
+  });
+
+  it("declines a PNG whose image data is corrupt (CRC checked)", async () => {
+    const png = (await pngOf(3)).slice();
+    png[60] = png[60]! ^ 0xff;
+    expect(decodeSimplePng(png, LIMIT)).toBeNull();
+  });
+});
