@@ -19,11 +19,15 @@ describe("bad input through the CLI", () => {
 
   beforeAll(async () => {
     mkdirSync(`${images}/sub`, { recursive: true });
-    for (let i = 0; i < 12; i++) writeFileSync(`${images}/a-${String(i).padStart(2, "0")}.png`, await png(i, 8));
+    for (let i = 0; i < 12; i++)
+      writeFileSync(`${images}/a-${String(i).padStart(2, "0")}.png`, await png(i, 8));
     const whole = await png(99, 8);
     writeFileSync(`${images}/b-truncated.png`, whole.subarray(0, whole.length >> 1));
     writeFileSync(`${images}/c-empty.png`, new Uint8Array(0));
-    writeFileSync(`${images}/d-random.png`, Uint8Array.from({ length: 300 }, (_, i) => (i * 7919) & 255));
+    writeFileSync(
+      `${images}/d-random.png`,
+      Uint8Array.from({ length: 300 }, (_, i) => (i * 7919) & 255),
+    );
     writeFileSync(`${images}/sub/notes.txt`, "not an image\n");
     writeFileSync(`${images}/sub/wrong-size.png`, await png(7, 16));
     mkdirSync(`${work}/empty`);
@@ -71,10 +75,26 @@ describe("bad input through the CLI", () => {
   const oneLineErrors: Array<[string, string[], RegExp]> = [
     ["an empty source", ["fit", "EMPTY", "--out", "OUT"], /holds no files/],
     ["a missing source", ["fit", "MISSING", "--out", "OUT"], /is not a folder/],
-    ["an unknown flag", ["fit", "IMAGES", "--out", "OUT", "--frobnicate"], /unknown option '--frobnicate'/],
-    ["a non-numeric --rescale", ["fit", "IMAGES", "--out", "OUT", "--rescale", "abc"], /--rescale "abc": expected/],
-    ["a bad --size", ["fit", "IMAGES", "--out", "OUT", "--size", "32"], /--size "32": expected HEIGHTxWIDTH/],
-    ["an unknown --profile", ["fit", "IMAGES", "--out", "OUT", "--profile", "keras4"], /--profile "keras4"/],
+    [
+      "an unknown flag",
+      ["fit", "IMAGES", "--out", "OUT", "--frobnicate"],
+      /unknown option '--frobnicate'/,
+    ],
+    [
+      "a non-numeric --rescale",
+      ["fit", "IMAGES", "--out", "OUT", "--rescale", "abc"],
+      /--rescale "abc": expected/,
+    ],
+    [
+      "a bad --size",
+      ["fit", "IMAGES", "--out", "OUT", "--size", "32"],
+      /--size "32": expected HEIGHTxWIDTH/,
+    ],
+    [
+      "an unknown --profile",
+      ["fit", "IMAGES", "--out", "OUT", "--profile", "keras4"],
+      /--profile "keras4"/,
+    ],
     [
       "a ZCA matrix over the memory limit",
       ["fit", "IMAGES", "--out", "OUT", "--zca", "--size", "224x224"],
@@ -84,7 +104,15 @@ describe("bad input through the CLI", () => {
   for (const [what, args, message] of oneLineErrors) {
     it(`exits non-zero with a one-line message for ${what}`, async () => {
       const resolved = args.map((a) =>
-        a === "EMPTY" ? `${work}/empty` : a === "MISSING" ? `${work}/nope` : a === "IMAGES" ? images : a === "OUT" ? `${work}/o` : a,
+        a === "EMPTY"
+          ? `${work}/empty`
+          : a === "MISSING"
+            ? `${work}/nope`
+            : a === "IMAGES"
+              ? images
+              : a === "OUT"
+                ? `${work}/o`
+                : a,
       );
       const r = await runCli(resolved);
       expect(r.code).not.toBe(0);

@@ -4,7 +4,13 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROFILES, flatSize } from "@featurewise/core";
 import { runCliOk } from "./helpers/cli.js";
-import { loadNpy, parityCases, parityTolerance, PROFILE_FILES, relativeError } from "./helpers/fixtures.js";
+import {
+  loadNpy,
+  parityCases,
+  parityTolerance,
+  PROFILE_FILES,
+  relativeError,
+} from "./helpers/fixtures.js";
 import { writeBatchAsPngs } from "./helpers/pngs.js";
 
 /**
@@ -22,7 +28,12 @@ describe("Keras parity through the featurewise CLI", () => {
           ? [c.imageShape.height, c.imageShape.width, c.imageShape.channels]
           : [c.imageShape.channels, c.imageShape.height, c.imageShape.width];
       for (const part of ["fit", "test"]) {
-        await writeBatchAsPngs(loadNpy(`${c.dir}x_${part}.npy`)!.data, dims, c.dataFormat, `${work}/${c.name}/${part}`);
+        await writeBatchAsPngs(
+          loadNpy(`${c.dir}x_${part}.npy`)!.data,
+          dims,
+          c.dataFormat,
+          `${work}/${c.name}/${part}`,
+        );
       }
     }
   });
@@ -42,7 +53,16 @@ describe("Keras parity through the featurewise CLI", () => {
         const fit = JSON.parse((await runCliOk(args)).stdout) as { n: number; skipped: number };
         const nFit = loadNpy(`${c.dir}x_fit.npy`)!.data.length / flatSize(c.imageShape);
         expect(fit).toMatchObject({ n: nFit, skipped: 0 });
-        await runCliOk(["transform", `${work}/${c.name}/test`, "--stats", out, "--dtype", "float64", "--out", `${out}/t.npy`]);
+        await runCliOk([
+          "transform",
+          `${work}/${c.name}/test`,
+          "--stats",
+          out,
+          "--dtype",
+          "float64",
+          "--out",
+          `${out}/t.npy`,
+        ]);
 
         const tol = parityTolerance(c, profile);
         const pairs = [

@@ -49,7 +49,15 @@ afterAll(async () => {
 describe("S3Store against s3rver", () => {
   it("round-trips objects from 0 bytes to past the multipart threshold byte for byte", async () => {
     const store = storage.open("s3://data/roundtrip");
-    const sizes = [0, 1, 1000, 64 * 1024 + 3, 8 * 1024 * 1024 - 1, 8 * 1024 * 1024, 17 * 1024 * 1024 + 5];
+    const sizes = [
+      0,
+      1,
+      1000,
+      64 * 1024 + 3,
+      8 * 1024 * 1024 - 1,
+      8 * 1024 * 1024,
+      17 * 1024 * 1024 + 5,
+    ];
     for (const [i, size] of sizes.entries()) {
       const bytes = bytesOf(size, i);
       await store.put(`obj-${size}.bin`, bytes);
@@ -113,8 +121,15 @@ describe("S3Store against s3rver", () => {
     const nested = await collect(store.list("nested"));
     expect(nested.map((o) => o.key)).toEqual(expected.filter((k) => k.startsWith("nested/")));
     const after = await collect(store.list("", { startAfter: "flat/k-01200.bin" }));
-    expect(after.map((o) => o.key)).toEqual(expected.filter((k) => compareKeys(k, "flat/k-01200.bin") > 0));
-    for (const k of ["odd/with space.bin", "odd/ünïcødé-ß.bin", "odd/日本語.png", "odd/emoji-😀.bin"]) {
+    expect(after.map((o) => o.key)).toEqual(
+      expected.filter((k) => compareKeys(k, "flat/k-01200.bin") > 0),
+    );
+    for (const k of [
+      "odd/with space.bin",
+      "odd/ünïcødé-ß.bin",
+      "odd/日本語.png",
+      "odd/emoji-😀.bin",
+    ]) {
       expect(new TextDecoder().decode(await store.get(k))).toBe(k);
     }
   });

@@ -24,8 +24,12 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Pr
 }
 
 /** Runs the CLI and fails with its stderr unless it exits 0. */
-export async function runCliOk(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+export async function runCliOk(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliRun> {
   const r = await runCli(args, env);
-  if (r.code !== 0) throw new Error(`featurewise ${args.join(" ")} exited ${r.code}: ${r.stderr || r.stdout}`);
+  if (r.code !== 0)
+    throw new Error(`featurewise ${args.join(" ")} exited ${r.code}: ${r.stderr || r.stdout}`);
   return r;
 }

@@ -47,13 +47,23 @@ export async function startFaultProxy(targetPort: number, plan: FaultPlan): Prom
     if (fault?.kind === "status") {
       req.resume();
       const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${fault.code}</Code><Message>injected by the test proxy</Message></Error>`;
-      res.writeHead(fault.status, { "content-type": "application/xml", "content-length": Buffer.byteLength(body) });
+      res.writeHead(fault.status, {
+        "content-type": "application/xml",
+        "content-length": Buffer.byteLength(body),
+      });
       res.end(body);
       return;
     }
     const forward = (): void => {
       const upstream = http.request(
-        { host: "127.0.0.1", port: targetPort, method: req.method, path: req.url, headers: req.headers, agent },
+        {
+          host: "127.0.0.1",
+          port: targetPort,
+          method: req.method,
+          path: req.url,
+          headers: req.headers,
+          agent,
+        },
         (up) => {
           res.writeHead(up.statusCode ?? 502, up.headers);
           if (fault?.kind !== "truncate") {

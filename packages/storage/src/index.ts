@@ -5,13 +5,7 @@ export {
   type ObjectInfo,
   type ObjectStore,
 } from "./object-store.js";
-export {
-  formatLocation,
-  joinKey,
-  parentLocation,
-  parseLocation,
-  type Location,
-} from "./uri.js";
+export { formatLocation, joinKey, parentLocation, parseLocation, type Location } from "./uri.js";
 export { LocalStore } from "./local-store.js";
 export { S3Store } from "./s3-store.js";
 export { createS3Client } from "./s3-client.js";

@@ -14,10 +14,13 @@ const ENDPOINT_DEFAULT_REGION = "us-east-1";
  */
 export function createS3Client(settings: S3Settings): S3Client {
   const agentOptions = { keepAlive: true, maxSockets: settings.maxConcurrentGets + 8 };
-  const region = settings.region ?? (settings.endpoint === undefined ? undefined : ENDPOINT_DEFAULT_REGION);
+  const region =
+    settings.region ?? (settings.endpoint === undefined ? undefined : ENDPOINT_DEFAULT_REGION);
   return new S3Client({
     ...(region === undefined ? {} : { region }),
-    ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint, forcePathStyle: true }),
+    ...(settings.endpoint === undefined
+      ? {}
+      : { endpoint: settings.endpoint, forcePathStyle: true }),
     maxAttempts: settings.maxAttempts,
     retryMode: "standard",
     requestChecksumCalculation: "WHEN_REQUIRED",

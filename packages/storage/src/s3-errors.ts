@@ -86,7 +86,8 @@ export function toStoreError(err: unknown, t: RequestTarget): FeaturewiseError {
   const fail = (c: typeof ErrorCodes.NOT_FOUND | typeof ErrorCodes.IO_ERROR, why: string) =>
     new FeaturewiseError(c, `cannot ${t.op} ${t.uri}: ${why}`, { cause: err });
 
-  if (name === "NoSuchBucket") return fail(ErrorCodes.NOT_FOUND, `bucket "${t.bucket}" does not exist`);
+  if (name === "NoSuchBucket")
+    return fail(ErrorCodes.NOT_FOUND, `bucket "${t.bucket}" does not exist`);
   if (name === "NoSuchKey" || name === "NotFound" || status === 404) {
     return fail(ErrorCodes.NOT_FOUND, "no such object");
   }

@@ -1,4 +1,8 @@
-import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from "@aws-sdk/client-s3";
+import {
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
 import { compareKeys, type ObjectInfo } from "./object-store.js";
 

@@ -119,7 +119,9 @@ export class S3Store implements ObjectStore {
 
   async delete(key: string): Promise<void> {
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.base + key }));
+      await this.client.send(
+        new DeleteObjectCommand({ Bucket: this.bucket, Key: this.base + key }),
+      );
     } catch (err) {
       if (httpStatusOf(err) === 404 && (err as Error).name !== "NoSuchBucket") return;
       throw this.error("delete", key, err);
@@ -135,4 +137,3 @@ export class S3Store implements ObjectStore {
     });
   }
 }
-

@@ -95,7 +95,13 @@ function checkEndpoint(value: string): string {
   return value.replace(/\/+$/, "");
 }
 
-function intVar(env: Environment, name: string, fallback: number, min: number, max: number): number {
+function intVar(
+  env: Environment,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = nonEmpty(env[name]);
   if (raw === undefined) return fallback;
   const v = Number(raw);

@@ -63,7 +63,8 @@ export class DecodePool {
   }
 
   private startWorker(): Worker {
-    const worker = new Worker(WORKER_URL);
+    // A small young generation keeps each worker's garbage, hence RSS, flat.
+    const worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     worker.on("message", (reply: DecodeReply) => {
       const waiter = this.pending.get(reply.id);
       if (waiter === undefined) return;
