@@ -1,19 +1,28 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { FeaturewiseError, type ErrorCode } from "@featurewise/core";
+import { ErrorCodes, FeaturewiseError, type ErrorCode } from "@featurewise/core";
 import type { DecodedImage, DecodeOptions } from "./types.js";
 
-/** A message to a decode worker. */
+/** One input of a batch: file bytes, or a local file path the worker reads itself. */
+export type DecodeInput = Uint8Array | string;
+
+/** What became of one input: its pixels, or why there are none. */
+export type DecodeOutcome =
+  | { readonly image: DecodedImage }
+  | { readonly error: { readonly message: string; readonly code: ErrorCode } };
+
+/** A message to a decode worker: a batch of inputs decoded with the same options. */
 export interface DecodeRequest {
   readonly id: number;
-  readonly bytes: Uint8Array;
+  readonly inputs: readonly DecodeInput[];
   readonly options: DecodeOptions;
 }
 
-/** A decode worker's answer: the image, or the error it raised. */
-export type DecodeReply =
-  | { readonly id: number; readonly image: DecodedImage }
-  | { readonly id: number; readonly error: { message: string; code: ErrorCode } };
+/** A decode worker's answer, one outcome per input, in order. */
+export interface DecodeReply {
+  readonly id: number;
+  readonly results: DecodeOutcome[];
+}
 
 /** The compiled worker script (tests run the sources, so they point at dist/ too). */
 const WORKER_URL = import.meta.url.endsWith(".ts")
@@ -21,15 +30,16 @@ const WORKER_URL = import.meta.url.endsWith(".ts")
   : new URL("./decode-worker.js", import.meta.url);
 
 /**
- * Decodes images on worker threads, one per core by default, so decoding
- * runs beside the main thread's statistics. Same results as
- * {@link decodeImage}; requests are spread round-robin.
+ * Reads and decodes images on worker threads, one per core by default, so
+ * the main thread only gathers statistics. Inputs travel in batches (one
+ * message per batch, pixels transferred back without a copy); results are
+ * the same as {@link decodeImage}'s.
  */
 export class DecodePool {
   private readonly workers: Worker[];
   private readonly pending = new Map<
     number,
-    { resolve: (i: DecodedImage) => void; reject: (e: Error) => void }
+    { resolve: (r: DecodeOutcome[]) => void; reject: (e: Error) => void }
   >();
   private nextId = 0;
 
@@ -43,19 +53,37 @@ export class DecodePool {
     return this.workers.length;
   }
 
-  /** Decodes in a worker. `bytes` is transferred: do not use it afterwards. */
-  decode(bytes: Uint8Array, options: DecodeOptions): Promise<DecodedImage> {
+  /**
+   * Decodes a batch on the next worker (round-robin). Byte inputs that own
+   * their whole buffer are transferred: do not use them afterwards.
+   */
+  decodeMany(inputs: readonly DecodeInput[], options: DecodeOptions): Promise<DecodeOutcome[]> {
     const id = this.nextId++;
     const worker = this.workers[id % this.workers.length]!;
+    const transfer = inputs.flatMap((b) =>
+      typeof b !== "string" &&
+      b.byteOffset === 0 &&
+      b.buffer instanceof ArrayBuffer &&
+      b.byteLength === b.buffer.byteLength
+        ? [b.buffer]
+        : [],
+    );
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      const req: DecodeRequest = { id, bytes, options };
-      const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-      worker.postMessage(req, whole && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : []);
+      const req: DecodeRequest = { id, inputs, options };
+      worker.postMessage(req, transfer);
     });
   }
 
-  /** Stops the workers; pending decodes are rejected. */
+  /** Decodes one input; rejects with the decoder's error. */
+  async decode(input: DecodeInput, options: DecodeOptions): Promise<DecodedImage> {
+    const [outcome] = await this.decodeMany([input], options);
+    if (outcome !== undefined && "image" in outcome) return outcome.image;
+    const error = outcome?.error ?? { code: ErrorCodes.DECODE_FAILED, message: "no result" };
+    throw new FeaturewiseError(error.code, error.message);
+  }
+
+  /** Stops the workers; pending batches are rejected. */
   async close(): Promise<void> {
     for (const { reject } of this.pending.values()) reject(new Error("decode pool closed"));
     this.pending.clear();
@@ -69,8 +97,7 @@ export class DecodePool {
       const waiter = this.pending.get(reply.id);
       if (waiter === undefined) return;
       this.pending.delete(reply.id);
-      if ("image" in reply) waiter.resolve(reply.image);
-      else waiter.reject(new FeaturewiseError(reply.error.code, reply.error.message));
+      waiter.resolve(reply.results);
     });
     worker.on("error", (err) => {
       for (const { reject } of this.pending.values()) reject(err);

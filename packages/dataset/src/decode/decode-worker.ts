@@ -1,30 +1,33 @@
 /**
- * Worker-thread entry of the {@link DecodePool}: decodes one image per
- * message and posts the pixels back (transferred, not copied).
+ * Worker-thread entry of the {@link DecodePool}: reads (when given a path)
+ * and decodes a batch of images per message, and posts the pixels back
+ * (transferred, not copied).
  */
+import { readFile } from "node:fs/promises";
 import { parentPort } from "node:worker_threads";
 import { isFeaturewiseError } from "@featurewise/core";
 import { decodeImage } from "./decode.js";
-import type { DecodeRequest, DecodeReply } from "./decode-pool.js";
+import type { DecodeOutcome, DecodeReply, DecodeRequest } from "./decode-pool.js";
 
 const port = parentPort;
 if (port === null) throw new Error("decode-worker must run in a worker thread");
 
+async function decodeOne(input: Uint8Array | string, req: DecodeRequest): Promise<DecodeOutcome> {
+  try {
+    const bytes = typeof input === "string" ? new Uint8Array(await readFile(input)) : input;
+    return { image: await decodeImage(bytes, req.options) };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { error: { message, code: isFeaturewiseError(err) ? err.code : "IO_ERROR" } };
+  }
+}
+
 port.on("message", (req: DecodeRequest) => {
-  decodeImage(req.bytes, req.options).then(
-    (image) => {
-      const reply: DecodeReply = { id: req.id, image };
-      port.postMessage(reply, [image.data.buffer as ArrayBuffer]);
-    },
-    (err: unknown) => {
-      const reply: DecodeReply = {
-        id: req.id,
-        error: {
-          message: err instanceof Error ? err.message : String(err),
-          code: isFeaturewiseError(err) ? err.code : "DECODE_FAILED",
-        },
-      };
-      port.postMessage(reply);
-    },
-  );
+  void Promise.all(req.inputs.map((input) => decodeOne(input, req))).then((results) => {
+    const reply: DecodeReply = { id: req.id, results };
+    const transfer = results.flatMap((r) =>
+      "image" in r ? [r.image.data.buffer as ArrayBuffer] : [],
+    );
+    port.postMessage(reply, transfer);
+  });
 });

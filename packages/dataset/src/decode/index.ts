@@ -1,5 +1,5 @@
 export { decodeImage } from "./decode.js";
-export { DecodePool } from "./decode-pool.js";
+export { DecodePool, type DecodeInput, type DecodeOutcome } from "./decode-pool.js";
 export {
   DEFAULT_MAX_PIXELS,
   type ColorMode,
