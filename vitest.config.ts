@@ -10,6 +10,7 @@ export default defineConfig({
       "@featurewise/core": pkg("core"),
       "@featurewise/storage": pkg("storage"),
       "@featurewise/dataset": pkg("dataset"),
+      "@featurewise/linalg": pkg("linalg"),
       "@featurewise/jobs": pkg("jobs"),
     },
   },

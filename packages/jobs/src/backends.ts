@@ -1,32 +1,34 @@
+/**
+ * The compute backend of a job: a thin layer over @featurewise/linalg that
+ * keeps the CLI's wording ("--backend NAME").
+ */
+import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
 import {
-  ErrorCodes,
-  FeaturewiseError,
-  JsLinearAlgebra,
-  type LinearAlgebra,
-} from "@featurewise/core";
+  BACKEND_NAMES,
+  isBackendName,
+  selectBackend as selectLinalgBackend,
+  type SelectBackendOptions,
+  type SelectedBackend,
+} from "@featurewise/linalg";
 
-/** The compute backend a fit runs on, and why it was chosen. */
-export interface SelectedBackend {
-  readonly la: LinearAlgebra;
-  readonly reason: string;
-}
+export { BACKEND_NAMES, type SelectedBackend };
 
-export const BACKEND_NAMES = ["auto", "js"] as const;
-
-/** Picks the compute backend: `auto` takes the fastest available. */
-export function selectBackend(requested: string): SelectedBackend {
-  switch (requested) {
-    case "auto":
-      return {
-        la: new JsLinearAlgebra(),
-        reason: "auto: the TypeScript reference is the only backend built in",
-      };
-    case "js":
-      return { la: new JsLinearAlgebra(), reason: "requested with --backend js" };
-    default:
-      throw new FeaturewiseError(
-        ErrorCodes.INVALID_ARGUMENT,
-        `--backend ${requested}: expected one of ${BACKEND_NAMES.join(", ")}`,
-      );
+/**
+ * Picks the compute backend: `auto` takes the fastest one that loads
+ * (cuda → openblas → tfjs → js) and says in `reason` why the others were skipped.
+ * @param requested - one of {@link BACKEND_NAMES}, as given to `--backend`
+ * @throws FeaturewiseError INVALID_ARGUMENT for an unknown name;
+ *   BACKEND_UNAVAILABLE when an explicitly requested backend cannot be loaded
+ */
+export function selectBackend(
+  requested: string,
+  options: SelectBackendOptions = {},
+): SelectedBackend {
+  if (!isBackendName(requested)) {
+    throw new FeaturewiseError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `--backend ${requested}: expected one of ${BACKEND_NAMES.join(", ")}`,
+    );
   }
+  return selectLinalgBackend(requested, options);
 }

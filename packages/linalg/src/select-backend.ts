@@ -10,7 +10,7 @@ import { backendUnavailable, firstLine } from "./backend-unavailable.js";
 import { CudaLinearAlgebra } from "./cuda/cuda-linalg.js";
 import { readLibraryPathOverrides, type LibraryPathOverrides } from "./library-paths.js";
 import { OpenBlasLinearAlgebra } from "./openblas/openblas-linalg.js";
-import type { Precision } from "./precision.js";
+import type { OpenBlasOptions, Precision } from "./precision.js";
 import { TfjsLinearAlgebra } from "./tfjs/tfjs-linalg.js";
 
 /** Accepted backend names; `auto` tries cuda → openblas → tfjs → js. */
@@ -29,6 +29,8 @@ export interface SelectBackendOptions {
   readonly libraryPaths?: LibraryPathOverrides;
   /** SYRK arithmetic of the openblas and cuda backends. @defaultValue "float64" */
   readonly precision?: Precision;
+  /** OpenBLAS threads (see {@link OpenBlasOptions.threads}). @defaultValue OPENBLAS_NUM_THREADS, else one per core */
+  readonly openblasThreads?: number;
 }
 
 /** The compute backend a fit runs on, and why it was chosen. */
@@ -66,11 +68,10 @@ export function selectBackend(
     );
   }
   const paths = options.libraryPaths ?? readLibraryPathOverrides();
-  const precision = options.precision;
   if (requested !== "auto") {
     let loaded: Loaded;
     try {
-      loaded = load(requested, paths, precision);
+      loaded = load(requested, paths, options);
     } catch (err) {
       if (isFeaturewiseError(err, ErrorCodes.BACKEND_UNAVAILABLE)) throw err;
       throw backendUnavailable(`${requested} backend failed to load: ${firstLine(err)}`, err);
@@ -84,7 +85,7 @@ export function selectBackend(
   const skipped: string[] = [];
   for (const name of AUTO_ORDER) {
     try {
-      const loaded = load(name, paths, precision);
+      const loaded = load(name, paths, options);
       const chosen = `${name} ${loaded.detail}`;
       return {
         la: loaded.la,
@@ -107,16 +108,20 @@ export function isBackendName(name: string): name is BackendName {
 function load(
   name: ConcreteBackend,
   paths: LibraryPathOverrides,
-  precision: Precision | undefined,
+  options: SelectBackendOptions,
 ): Loaded {
-  const native = precision === undefined ? {} : { precision };
+  const native = options.precision === undefined ? {} : { precision: options.precision };
+  const blas: OpenBlasOptions =
+    options.openblasThreads === undefined
+      ? native
+      : { ...native, threads: options.openblasThreads };
   switch (name) {
     case "cuda": {
       const la = CudaLinearAlgebra.load(paths, native);
       return { la, detail: `loaded from ${la.description}`, dispose: () => la.dispose() };
     }
     case "openblas": {
-      const la = OpenBlasLinearAlgebra.load(paths, native);
+      const la = OpenBlasLinearAlgebra.load(paths, blas);
       return { la, detail: `loaded from ${la.description}`, dispose: () => la.dispose() };
     }
     case "tfjs": {

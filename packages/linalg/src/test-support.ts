@@ -1,9 +1,20 @@
 /**
  * Helpers for this package's tests and benchmarks: which backends load on
- * this machine, seeded random matrices and 32×32×3 images. Not part of the
- * public API (excluded from the build).
+ * this machine, seeded random matrices, 32×32×3 images and a Keras fit
+ * through core on a given backend. Not part of the public API (excluded
+ * from the build).
  */
-import { JsLinearAlgebra, type LinearAlgebra } from "@featurewise/core";
+import {
+  accumulateBatch,
+  coupleFlags,
+  createMoments,
+  finalizeStatistics,
+  JsLinearAlgebra,
+  type FinalizeOptions,
+  type FitFlags,
+  type KerasStatistics,
+  type LinearAlgebra,
+} from "@featurewise/core";
 import { NO_LIBRARY_OVERRIDES } from "./library-paths.js";
 import { CudaLinearAlgebra } from "./cuda/cuda-linalg.js";
 import { OpenBlasLinearAlgebra } from "./openblas/openblas-linalg.js";
@@ -18,7 +29,10 @@ export interface BackendUnderTest {
 }
 
 /** Loads each native backend once; unavailable ones come back with la = null and the reason. */
-export function nativeBackends(precision: Precision = "float64"): BackendUnderTest[] {
+export function nativeBackends(
+  precision: Precision = "float64",
+  openblasThreads?: number,
+): BackendUnderTest[] {
   const tryLoad = (name: string, load: () => LinearAlgebra): BackendUnderTest => {
     try {
       return { name, la: load(), skipReason: "" };
@@ -27,8 +41,9 @@ export function nativeBackends(precision: Precision = "float64"): BackendUnderTe
     }
   };
   const opts = { precision };
+  const blasOpts = openblasThreads === undefined ? opts : { ...opts, threads: openblasThreads };
   return [
-    tryLoad("openblas", () => OpenBlasLinearAlgebra.load(NO_LIBRARY_OVERRIDES, opts)),
+    tryLoad("openblas", () => OpenBlasLinearAlgebra.load(NO_LIBRARY_OVERRIDES, blasOpts)),
     tryLoad("cuda", () => CudaLinearAlgebra.load(NO_LIBRARY_OVERRIDES, opts)),
     tryLoad("tfjs", () => TfjsLinearAlgebra.load()),
   ];
@@ -124,4 +139,32 @@ export function lowerTriangle(a: Float64Array, n: number): Float64Array {
   let p = 0;
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) out[p++] = a[i * n + j]!;
   return out;
+}
+
+/** A fit's inputs: images row-major n×dim raw pixel values, and Keras' options. */
+export interface FitInput {
+  readonly x: Float64Array;
+  readonly dim: number;
+  readonly requested: FitFlags;
+  readonly options: Omit<FinalizeOptions, "flags">;
+  /** Rows per accumulateBatch call. @defaultValue 37 (uneven, to exercise the merges) */
+  readonly batchRows?: number;
+}
+
+/** Accumulates `input.x` batch by batch on `la`, then finalizes on `la`. */
+export async function fitThroughCore(
+  input: FitInput,
+  la: LinearAlgebra,
+): Promise<{ stats: KerasStatistics; options: FinalizeOptions }> {
+  const { x, dim } = input;
+  const n = x.length / dim;
+  const rowsPerBatch = input.batchRows ?? 37;
+  const { effective } = coupleFlags(input.requested);
+  const moments = createMoments(effective.zcaWhitening ? "full" : "diagonal", dim);
+  for (let start = 0; start < n; start += rowsPerBatch) {
+    const rows = Math.min(rowsPerBatch, n - start);
+    await accumulateBatch(moments, x.slice(start * dim, (start + rows) * dim), rows, la);
+  }
+  const options: FinalizeOptions = { ...input.options, flags: effective };
+  return { stats: await finalizeStatistics(moments, options, la), options };
 }

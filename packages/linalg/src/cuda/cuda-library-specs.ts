@@ -12,6 +12,7 @@ export function cudaFolders(): string[] {
     "/usr/lib/python3/dist-packages",
     "/usr/lib/python3*/site-packages",
     "/opt/conda/lib/python3*/site-packages",
+    "/opt/*/.venv/lib/python3*/site-packages",
     `${homedir()}/.local/lib/python3*/site-packages`,
   ];
   return [

@@ -30,8 +30,10 @@ export interface OpenBlasBindings {
   readonly dgemm: NativeFunction;
   /** int LAPACKE_dsyevd(layout, jobz, uplo, n, A, lda, w) */
   readonly dsyevd: NativeFunction;
-  /** OpenBLAS's thread count (OPENBLAS_NUM_THREADS when set, else the cores), or null if unknown. */
-  readonly threads: number | null;
+  /** OpenBLAS's current thread count (OPENBLAS_NUM_THREADS when set, else the cores), or null if unknown. */
+  threads(): number | null;
+  /** Sets OpenBLAS's thread count for the whole process (no-op where the library lacks it). */
+  setThreads(count: number): void;
 }
 
 const libFolders = (): string[] => {
@@ -119,10 +121,12 @@ export function loadOpenBlas(overrides: LibraryPathOverrides): OpenBlasBindings 
     );
   }
 
-  let threads: number | null = null;
-  if (hasSymbol(blas, "int openblas_get_num_threads(void)")) {
-    threads = Number(blas.func("int openblas_get_num_threads(void)")());
-  }
+  const getThreads = hasSymbol(blas, "int openblas_get_num_threads(void)")
+    ? blas.func("int openblas_get_num_threads(void)")
+    : null;
+  const setThreads = hasSymbol(blas, "void openblas_set_num_threads(int count)")
+    ? blas.func("void openblas_set_num_threads(int count)")
+    : null;
   const bindings: OpenBlasBindings = {
     openblasPath,
     lapackePath,
@@ -130,7 +134,10 @@ export function loadOpenBlas(overrides: LibraryPathOverrides): OpenBlasBindings 
     ssyrk,
     dgemm,
     dsyevd,
-    threads,
+    threads: () => (getThreads === null ? null : Number(getThreads())),
+    setThreads: (count) => {
+      setThreads?.(count);
+    },
   };
   cache.set(key, bindings);
   return bindings;

@@ -6,7 +6,7 @@ import { callAsync } from "../koffi-runtime.js";
 import type { LibraryPathOverrides } from "../library-paths.js";
 import { addLowerFromFloat32, scaleLower } from "../lower-triangle.js";
 import { describeLapackInfo, nativeFailure } from "../native-status.js";
-import { DEFAULT_PRECISION, type NativeBackendOptions, type Precision } from "../precision.js";
+import { DEFAULT_PRECISION, type OpenBlasOptions, type Precision } from "../precision.js";
 import { SerialQueue } from "../serial-queue.js";
 import { Cblas, loadOpenBlas, type OpenBlasBindings } from "./openblas-bindings.js";
 
@@ -30,9 +30,13 @@ export class OpenBlasLinearAlgebra implements LinearAlgebra {
   /** Use {@link OpenBlasLinearAlgebra.load}, which finds the libraries. */
   constructor(
     private readonly lib: OpenBlasBindings,
-    options: NativeBackendOptions = {},
+    options: OpenBlasOptions = {},
   ) {
     this.precision = options.precision ?? DEFAULT_PRECISION;
+    if (options.threads !== undefined) {
+      checkDim("threads", options.threads);
+      lib.setThreads(Math.max(1, options.threads));
+    }
   }
 
   /**
@@ -41,14 +45,15 @@ export class OpenBlasLinearAlgebra implements LinearAlgebra {
    */
   static load(
     overrides: LibraryPathOverrides,
-    options: NativeBackendOptions = {},
+    options: OpenBlasOptions = {},
   ): OpenBlasLinearAlgebra {
     return new OpenBlasLinearAlgebra(loadOpenBlas(overrides), options);
   }
 
   /** Where the libraries were loaded from, for the backend-selection reason. */
   get description(): string {
-    const { openblasPath, lapackePath, threads } = this.lib;
+    const { openblasPath, lapackePath } = this.lib;
+    const threads = this.lib.threads();
     const lapacke = lapackePath === openblasPath ? "" : ` + ${lapackePath}`;
     const t = threads === null ? "" : `, ${threads} thread${threads === 1 ? "" : "s"}`;
     return `${openblasPath}${lapacke}${t}${this.precision === "float32" ? ", float32 SYRK" : ""}`;
