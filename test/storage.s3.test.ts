@@ -8,6 +8,7 @@ import {
   type ObjectInfo,
   type ObjectStore,
 } from "@featurewise/storage";
+import { startFaultProxy } from "./helpers/fault-proxy.js";
 import { startS3Server, type S3Server } from "./helpers/s3-server.js";
 
 /** Deterministic pseudo-random bytes. */
@@ -124,6 +125,8 @@ describe("S3Store against s3rver", () => {
     expect(after.map((o) => o.key)).toEqual(
       expected.filter((k) => compareKeys(k, "flat/k-01200.bin") > 0),
     );
+    const limited = await collect(store.list("", { startAfter: "flat/k-00010.bin", limit: 1100 }));
+    expect(limited.map((o) => o.key)).toEqual(expected.slice(11, 11 + 1100));
     for (const k of [
       "odd/with space.bin",
       "odd/ünïcødé-ß.bin",
@@ -152,5 +155,57 @@ describe("S3Store against s3rver", () => {
     const getErr = await noBucket.get("a.png").catch((e: unknown) => e);
     expect(isFeaturewiseError(getErr, "NOT_FOUND")).toBe(true);
     expect(await collect(storage.open("s3://empty/").list())).toEqual([]);
+  });
+
+  it("resumes a body that breaks off with a Range request, and retries dropped and throttled requests", async () => {
+    const bytes = bytesOf(3 * 1024 * 1024 + 11, 7);
+    await storage.open("s3://data/resume").put("big.bin", bytes);
+    const ranges: string[] = [];
+    let faults = 0;
+    const proxy = await startFaultProxy(server.port, (_n, req) => {
+      if (req.headers.range !== undefined) ranges.push(String(req.headers.range));
+      if (req.method !== "GET" || faults >= 3) return null;
+      return [
+        { kind: "truncate" } as const,
+        { kind: "drop" } as const,
+        { kind: "status", status: 503, code: "SlowDown" } as const,
+      ][faults++]!;
+    });
+    const through = new Storage(
+      readStorageConfig({ ...server.env, AWS_ENDPOINT_URL: proxy.endpoint }),
+    );
+    try {
+      const back = await through.open("s3://data/resume").get("big.bin");
+      expect(Buffer.compare(back, bytes)).toBe(0);
+      // One resume from where the cut-off body stopped; the SDK retried it after the drop and the 503.
+      expect(new Set(ranges).size).toBe(1);
+      expect(ranges[0]).toMatch(/^bytes=\d+-$/);
+      expect(Number(/\d+/.exec(ranges[0]!)![0])).toBeGreaterThan(0);
+      expect(proxy.counts.faults).toMatchObject({ truncate: 1, drop: 1, status: 1 });
+    } finally {
+      through.close();
+      await proxy.stop();
+    }
+  });
+
+  it("says clearly when the endpoint refuses connections", async () => {
+    const proxy = await startFaultProxy(server.port, () => null);
+    const endpoint = proxy.endpoint;
+    await proxy.stop();
+    const dead = new Storage(
+      readStorageConfig({ ...server.env, AWS_ENDPOINT_URL: endpoint, AWS_MAX_ATTEMPTS: "2" }),
+    );
+    try {
+      const err = await dead
+        .open("s3://data/x")
+        .get("a.png")
+        .catch((e: unknown) => e);
+      expect(isFeaturewiseError(err, "IO_ERROR")).toBe(true);
+      expect(String(err)).toContain(
+        `cannot read s3://data/x/a.png: the S3 endpoint ${endpoint} refused the connection`,
+      );
+    } finally {
+      dead.close();
+    }
   });
 });

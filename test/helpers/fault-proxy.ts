@@ -13,7 +13,10 @@ export type Fault =
   | { readonly kind: "truncate" };
 
 /** Decides the fault of the `n`-th request (from 1), or null to forward it untouched. */
-export type FaultPlan = (n: number, req: { method: string; path: string }) => Fault | null;
+export type FaultPlan = (
+  n: number,
+  req: { method: string; path: string; headers: http.IncomingHttpHeaders },
+) => Fault | null;
 
 /** A running fault-injecting proxy on 127.0.0.1. */
 export interface FaultProxy {
@@ -38,7 +41,11 @@ export async function startFaultProxy(targetPort: number, plan: FaultPlan): Prom
   const timers = new Set<NodeJS.Timeout>();
   const server = http.createServer((req, res) => {
     const n = ++counts.requests;
-    const fault = plan(n, { method: req.method ?? "GET", path: req.url ?? "/" });
+    const fault = plan(n, {
+      method: req.method ?? "GET",
+      path: req.url ?? "/",
+      headers: req.headers,
+    });
     if (fault !== null) counts.faults[fault.kind]++;
     if (fault?.kind === "drop") {
       req.socket.destroy();

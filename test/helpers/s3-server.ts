@@ -52,6 +52,8 @@ export function s3Env(endpoint: string): Record<string, string> {
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "S3RVER",
     AWS_SECRET_ACCESS_KEY: "S3RVER",
+    // Never let the SDK's credential chain reach for the EC2 metadata address.
+    AWS_EC2_METADATA_DISABLED: "true",
   };
 }
 

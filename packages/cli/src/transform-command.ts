@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { runTransform } from "@featurewise/jobs";
+import { readStorageConfig, Storage } from "@featurewise/storage";
 import { addDecodeOptions, decodeFromOptions, type DecodeFlags } from "./decode-options.js";
 import { parseChoice } from "./parse-values.js";
 import { formatTransformSummary } from "./summary.js";
@@ -18,14 +19,17 @@ interface TransformFlags extends DecodeFlags {
 export function transformCommand(print: (text: string) => void): Command {
   const cmd = new Command("transform")
     .description("decode the images under <source> into one .npy array, standardized with --stats")
-    .argument("<source>", "folder of images (recursive, byte order of paths = array order)")
+    .argument(
+      "<source>",
+      "images: a folder, s3://bucket/prefix or WebDataset tars (byte order of keys = array order)",
+    )
     .requiredOption(
       "--out <file.npy>",
-      "array to write; <file.npy>.keys.txt lists the keys in array order",
+      "array to write (path or s3:// URI); <file.npy>.keys.txt lists the keys in array order",
     )
     .option(
       "--stats <dir>",
-      "stats artifact whose statistics, decode settings and profile to apply",
+      "stats artifact (folder or s3:// prefix) whose statistics, decode settings and profile to apply",
     )
     .option("--dtype <type>", "float32|float64", "float32")
     .option(
@@ -38,7 +42,9 @@ export function transformCommand(print: (text: string) => void): Command {
     .option("--json", "print the summary as JSON");
   addDecodeOptions(cmd);
   return cmd.action(async (source: string, flags: TransformFlags) => {
+    const storage = new Storage(readStorageConfig(process.env));
     const result = await runTransform({
+      storage,
       source,
       out: flags.out,
       stats: flags.stats ?? null,
@@ -50,7 +56,7 @@ export function transformCommand(print: (text: string) => void): Command {
       ] as const),
       onError: parseChoice("--on-error", flags.onError, ["skip", "fail"] as const),
       backend: flags.backend,
-    });
+    }).finally(() => storage.close());
     print(flags.json ? JSON.stringify(result, null, 2) : formatTransformSummary(result));
   });
 }

@@ -3,23 +3,19 @@ import {
   coupleFlags,
   ErrorCodes,
   FeaturewiseError,
+  flatSize,
   TreeMerger,
   type SkippedItem,
   type StatsDocument,
 } from "@featurewise/core";
-import {
-  DecodePool,
-  ListingFingerprint,
-  openSource,
-  planShards,
-  type Shard,
-} from "@featurewise/dataset";
-import { openStore } from "@featurewise/storage";
+import { DecodePool, ListingFingerprint, openSource, type ShardSpec } from "@featurewise/dataset";
+import { Storage } from "@featurewise/storage";
 import { selectBackend } from "./backends.js";
-import { checkZcaSize, resolveImageShape } from "./fit-plan.js";
+import { checkOutputLocation, checkZcaSize, resolveImageShape } from "./fit-plan.js";
 import type { FitOptions, FitProgress } from "./fit-options.js";
+import { runInOrder } from "./ordered-pool.js";
 import { writeArtifact } from "./write-artifact.js";
-import { computeShardMoments } from "./shard-moments.js";
+import { computeShardMoments, type ShardContext, type ShardResult } from "./shard-moments.js";
 
 /** What a finished fit reports. */
 export interface FitResult {
@@ -29,23 +25,50 @@ export interface FitResult {
   readonly location: string;
 }
 
+/** How the embedded executor runs a fit; none of it changes the result. */
+export interface EmbeddedFitRuntime {
+  /** Opens S3 locations (configuration and connection pool). @defaultValue a Storage of the default configuration, closed after the fit */
+  readonly storage?: Storage;
+  /** Shards computed at once (fewer when their partial moments would be large). @defaultValue 2 */
+  readonly shardConcurrency?: number;
+}
+
+/** Memory the partial moments of shards in flight may take together. */
+const PARTIALS_BUDGET_BYTES = 1024 ** 3;
+
 /**
- * Runs a whole fit in this process: list → shards → partial moments →
- * reduce tree → finalize → artifact. The same shard and merge functions
- * run on the cluster, so results are bit-identical for the same shard plan.
+ * Runs a whole fit in this process: list → shard plan → partial moments
+ * (a few shards at once) → reduce tree in shard order → finalize →
+ * artifact. The same shard and merge functions run on the cluster, so
+ * results are bit-identical for the same shard plan.
  */
 export async function runEmbeddedFit(
   options: FitOptions,
   onProgress: (p: FitProgress) => void = () => {},
+  runtime: EmbeddedFitRuntime = {},
+): Promise<FitResult> {
+  const storage = runtime.storage ?? new Storage();
+  try {
+    return await fit(options, onProgress, storage, runtime.shardConcurrency ?? 2);
+  } finally {
+    if (runtime.storage === undefined) storage.close();
+  }
+}
+
+async function fit(
+  options: FitOptions,
+  onProgress: (p: FitProgress) => void,
+  storage: Storage,
+  shardConcurrency: number,
 ): Promise<FitResult> {
   const started = performance.now();
   const { effective, warnings } = coupleFlags(options.flags);
-  const source = openSource(options.source);
-  const store = openStore(options.out);
+  const source = openSource(options.source, storage);
+  const store = storage.open(options.out);
   const backend = selectBackend(options.backend);
+  await checkOutputLocation(store);
 
   const fingerprint = new ListingFingerprint();
-  const shards: Shard[] = [];
   async function* fingerprinted() {
     for await (const item of source.list()) {
       fingerprint.add(item);
@@ -54,44 +77,63 @@ export async function runEmbeddedFit(
       yield item;
     }
   }
-  for await (const shard of planShards(fingerprinted(), {
+  const shards: ShardSpec[] = [];
+  for await (const spec of source.planShards(fingerprinted(), {
     imagesPerShard: options.imagesPerShard,
   })) {
-    shards.push(shard);
+    shards.push(spec);
   }
-  const total = fingerprint.items;
-  if (total === 0)
+  if (fingerprint.items === 0)
     throw new FeaturewiseError(ErrorCodes.EMPTY_SOURCE, `source ${source.uri} holds no files`);
+  // Object listings know their image count up front; tar shards only once read.
+  const total = shards.every((s) => s.kind === "range")
+    ? shards.reduce((sum, s) => sum + (s.kind === "range" ? s.count : 0), 0)
+    : null;
 
-  const imageShape = await resolveImageShape(
-    source,
-    shards.flatMap((s) => s.items),
-    options.decode,
-  );
+  const imageShape = await resolveImageShape(source, shards, options.decode);
   if (effective.zcaWhitening) checkZcaSize(imageShape, options.maxZcaBytes);
+  const kind = effective.zcaWhitening ? "full" : "diagonal";
+  const dim = flatSize(imageShape);
+  const partialBytes = (kind === "full" ? dim * dim : dim) * 8 + 256 * dim * 8;
+  const concurrency = Math.max(
+    1,
+    Math.min(shardConcurrency, Math.floor(PARTIALS_BUDGET_BYTES / partialBytes)),
+  );
 
-  const merger = new TreeMerger();
   const skipped: SkippedItem[] = [];
   let done = 0;
   const progress = { phase: "fitting" as const, total };
   const pool = new DecodePool();
+  const context: Omit<ShardContext, "source"> = {
+    decoder: (bytes, settings) => pool.decode(bytes, settings),
+    // Reads and decodes in flight are shared out among the shards running at once,
+    // so memory does not depend on how many shards there are.
+    concurrency: Math.max(2, Math.ceil((8 * pool.size) / concurrency)),
+    decode: options.decode,
+    dataFormat: options.dataFormat,
+    imageShape,
+    kind,
+    onError: options.onError,
+    la: backend.la,
+    onImage: () => {
+      done++;
+      if (done % 64 === 0) onProgress({ ...progress, done, skipped: skipped.length });
+    },
+  };
+  const runShard = async (spec: ShardSpec): Promise<ShardResult> => {
+    const open = await source.openShard(spec);
+    try {
+      const result = await computeShardMoments(open.shard, { ...context, source: open.source });
+      const failure = open.failure();
+      if (failure !== null) throw failure;
+      return result;
+    } finally {
+      open.close();
+    }
+  };
+  const merger = new TreeMerger();
   try {
-    for (const shard of shards) {
-      const result = await computeShardMoments(shard, {
-        decoder: (bytes, settings) => pool.decode(bytes, settings),
-        concurrency: 8 * pool.size,
-        source,
-        decode: options.decode,
-        dataFormat: options.dataFormat,
-        imageShape,
-        kind: effective.zcaWhitening ? "full" : "diagonal",
-        onError: options.onError,
-        la: backend.la,
-        onImage: () => {
-          done++;
-          if (done % 64 === 0) onProgress({ ...progress, done, skipped: skipped.length });
-        },
-      });
+    for await (const result of runInOrder(shards, concurrency, runShard)) {
       skipped.push(...result.skipped);
       merger.push(result.moments);
     }
@@ -99,21 +141,22 @@ export async function runEmbeddedFit(
     await pool.close();
   }
   const moments = merger.finish()!;
-  onProgress({ ...progress, done, skipped: skipped.length });
+  onProgress({ ...progress, total: done, done, skipped: skipped.length });
   if (moments.n === 0) {
     throw new FeaturewiseError(
       ErrorCodes.EMPTY_SOURCE,
-      `source ${source.uri}: all ${total} files were skipped (first: ${skipped[0]?.key}: ${skipped[0]?.reason})`,
+      `source ${source.uri}: all ${done} files were skipped (first: ${skipped[0]?.key}: ${skipped[0]?.reason})`,
     );
   }
-  onProgress({ phase: "finalizing", done, total, skipped: skipped.length });
+  onProgress({ phase: "finalizing", done, total: done, skipped: skipped.length });
   const stats = await writeArtifact(store, moments, {
     options,
     effective,
     warnings,
     imageShape,
     skipped,
-    source: { uri: source.uri, listed: total, fingerprint: fingerprint.digest() },
+    // For tar sources `listed` counts the samples read, not the tar files.
+    source: { uri: source.uri, listed: total ?? done, fingerprint: fingerprint.digest() },
     backend: { name: backend.la.name, reason: backend.reason },
     la: backend.la,
     started,

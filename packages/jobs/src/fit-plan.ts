@@ -1,21 +1,24 @@
 import {
   ErrorCodes,
   FeaturewiseError,
+  isFeaturewiseError,
   flatSize,
   type DecodeSettings,
   type ImageShape,
 } from "@featurewise/core";
-import { decodeImage, type ImageSource, type SourceItem } from "@featurewise/dataset";
+import { decodeImage, type ImageSource, type ShardSpec } from "@featurewise/dataset";
+import type { ObjectStore } from "@featurewise/storage";
 
 const CHANNELS = { grayscale: 1, rgb: 3, rgba: 4 } as const;
 
 /**
  * The shape every image of the fit must have: the target size when given,
- * else the shape of the first image of the listing that decodes.
+ * else the shape of the first image, in plan order, that decodes. Reads
+ * only as far as that image.
  */
 export async function resolveImageShape(
   source: ImageSource,
-  items: Iterable<SourceItem>,
+  shards: Iterable<ShardSpec>,
   decode: DecodeSettings,
 ): Promise<ImageShape> {
   const channels = CHANNELS[decode.colorMode];
@@ -24,13 +27,16 @@ export async function resolveImageShape(
     return { height, width, channels };
   }
   let tried = 0;
-  for (const item of items) {
-    tried++;
-    try {
-      const image = await decodeImage(await source.read(item.key), decode);
-      return { height: image.height, width: image.width, channels: image.channels };
-    } catch {
-      // Not decodable: the shard that holds it will skip or fail it with the reason.
+  for (const spec of shards) {
+    for await (const entry of source.readShard(spec, { concurrency: 2 })) {
+      tried++;
+      if (!("bytes" in entry)) continue;
+      try {
+        const image = await decodeImage(entry.bytes, decode);
+        return { height: image.height, width: image.width, channels: image.channels };
+      } catch {
+        // Not decodable: the shard that holds it will skip or fail it with the reason.
+      }
     }
   }
   throw new FeaturewiseError(
@@ -65,4 +71,18 @@ export function formatBytes(bytes: number): string {
     u++;
   }
   return `${v.toFixed(u === 0 ? 0 : 1)} ${units[u]} (${bytes} bytes)`;
+}
+
+/**
+ * Fails fast when the artifact's location cannot exist (an S3 bucket that
+ * does not exist), before any image is read. Other listing failures are
+ * left to the writes themselves: a role may be allowed to write but not
+ * to list.
+ */
+export async function checkOutputLocation(store: ObjectStore): Promise<void> {
+  try {
+    await store.list("", { limit: 1 })[Symbol.asyncIterator]().next();
+  } catch (err) {
+    if (isFeaturewiseError(err, ErrorCodes.NOT_FOUND)) throw err;
+  }
 }

@@ -14,12 +14,11 @@ import {
   type SkippedItem,
   type StandardizeParams,
 } from "@featurewise/core";
-import { openSource, type SourceItem } from "@featurewise/dataset";
-import { openStore } from "@featurewise/storage";
-import path from "node:path";
+import { openSource, type ShardSpec } from "@featurewise/dataset";
+import { parentLocation, Storage } from "@featurewise/storage";
 import { selectBackend } from "./backends.js";
 import { decodeInOrder } from "./decode-stream.js";
-import { resolveImageShape } from "./fit-plan.js";
+import { checkOutputLocation, resolveImageShape } from "./fit-plan.js";
 import type { OnError } from "./fit-options.js";
 import { describeShape } from "./shard-moments.js";
 
@@ -38,6 +37,8 @@ export interface TransformOptions {
   readonly dataFormat: DataFormat;
   readonly onError: OnError;
   readonly backend: string;
+  /** Opens S3 locations. @defaultValue a Storage of the default configuration, closed afterwards */
+  readonly storage?: Storage;
 }
 
 /** What a transform wrote. */
@@ -57,16 +58,29 @@ const DEFAULT_DECODE: DecodeSettings = {
 /**
  * Decodes every image of a source into one (N,H,W,C) or (N,C,H,W) array,
  * standardized with an artifact's statistics when one is given, in the
- * source's key order, and writes it as .npy with a keys file beside it.
+ * source's order (shard by shard), and writes it as .npy with a keys file
+ * beside it. Source, artifact and output may each be local or on S3.
  */
 export async function runTransform(options: TransformOptions): Promise<TransformResult> {
-  const source = openSource(options.source);
+  const storage = options.storage ?? new Storage();
+  try {
+    return await transform(options, storage);
+  } finally {
+    if (options.storage === undefined) storage.close();
+  }
+}
+
+async function transform(options: TransformOptions, storage: Storage): Promise<TransformResult> {
+  const source = openSource(options.source, storage);
   const { la } = selectBackend(options.backend);
+  const { parent, name } = parentLocation(options.out);
+  const dir = storage.open(parent);
+  await checkOutputLocation(dir);
   let params: StandardizeParams | null = null;
   let decode: DecodeSettings = { ...DEFAULT_DECODE, ...options.decode };
   let dataFormat = options.dataFormat;
   if (options.stats !== null) {
-    const statsStore = openStore(options.stats);
+    const statsStore = storage.open(options.stats);
     const doc = parseStatsDocument(
       new TextDecoder().decode(await statsStore.get(ARTIFACT_FILES.stats)),
       statsStore.uriOf(ARTIFACT_FILES.stats),
@@ -75,33 +89,49 @@ export async function runTransform(options: TransformOptions): Promise<Transform
     decode = { ...doc.decode, ...options.decode };
     dataFormat = doc.dataFormat;
   }
-  const items: SourceItem[] = [];
-  for await (const item of source.list()) items.push(item);
-  if (items.length === 0)
+  const shards: ShardSpec[] = [];
+  for await (const spec of source.planShards(source.list())) shards.push(spec);
+  if (shards.length === 0)
     throw new FeaturewiseError(ErrorCodes.EMPTY_SOURCE, `source ${source.uri} holds no files`);
-  const shape = params?.imageShape ?? (await resolveImageShape(source, items, decode));
+  const shape = params?.imageShape ?? (await resolveImageShape(source, shards, decode));
   const dim = flatSize(shape);
-  const values = new Float64Array(items.length * dim);
+  const parts: Array<Float32Array | Float64Array> = [];
   const keys: string[] = [];
   const skipped: SkippedItem[] = [];
-  for await (const r of decodeInOrder(items, source, decode, 8)) {
-    const reason =
-      "error" in r
-        ? r.error.message
-        : describeShape(r.image) !== describeShape(shape)
-          ? `image is ${describeShape(r.image)}, expected ${describeShape(shape)} (pass --size to resize)`
-          : null;
-    if (reason !== null || !("image" in r)) {
-      if (options.onError === "fail")
-        throw new FeaturewiseError(
-          ErrorCodes.DECODE_FAILED,
-          `${source.uri}/${r.item.key}: ${reason}`,
-        );
-      skipped.push({ key: r.item.key, reason: reason ?? "" });
-      continue;
+  for (const spec of shards) {
+    const open = await source.openShard(spec);
+    try {
+      const items = open.shard.items;
+      const values = new Float64Array(items.length * dim);
+      let rows = 0;
+      for await (const r of decodeInOrder(items, open.source, decode, 8)) {
+        const reason =
+          "error" in r
+            ? r.error.message
+            : describeShape(r.image) !== describeShape(shape)
+              ? `image is ${describeShape(r.image)}, expected ${describeShape(shape)} (pass --size to resize)`
+              : null;
+        if (reason !== null || !("image" in r)) {
+          if (options.onError === "fail")
+            throw new FeaturewiseError(
+              ErrorCodes.DECODE_FAILED,
+              `${source.uriOf(r.item.key)}: ${reason}`,
+            );
+          skipped.push({ key: r.item.key, reason: reason ?? "" });
+          continue;
+        }
+        writeImageRow(r.image.data, shape, dataFormat, values, rows * dim);
+        keys.push(r.item.key);
+        rows++;
+      }
+      const failure = open.failure();
+      if (failure !== null) throw failure;
+      let out: Float64Array = values.subarray(0, rows * dim);
+      if (params !== null && rows > 0) out = await standardizeBatch(out, rows, params, la);
+      parts.push(options.dtype === "float64" ? out : Float32Array.from(out));
+    } finally {
+      open.close();
     }
-    writeImageRow(r.image.data, shape, dataFormat, values, keys.length * dim);
-    keys.push(r.item.key);
   }
   if (keys.length === 0) {
     throw new FeaturewiseError(
@@ -109,12 +139,16 @@ export async function runTransform(options: TransformOptions): Promise<Transform
       `source ${source.uri}: no image could be used`,
     );
   }
-  let out: Float64Array = values.subarray(0, keys.length * dim);
-  if (params !== null) out = await standardizeBatch(out, keys.length, params, la);
   const arrayShape = [keys.length, ...imageDims(shape, dataFormat)];
-  const data = options.dtype === "float64" ? out : Float32Array.from(out);
-  const dir = openStore(path.dirname(options.out));
-  const name = path.basename(options.out);
+  const data =
+    options.dtype === "float64"
+      ? new Float64Array(keys.length * dim)
+      : new Float32Array(keys.length * dim);
+  let offset = 0;
+  for (const part of parts.splice(0)) {
+    data.set(part, offset);
+    offset += part.length;
+  }
   await dir.put(name, encodeNpy(data, arrayShape));
   await dir.put(`${name}.keys.txt`, new TextEncoder().encode(keys.map((k) => `${k}\n`).join("")));
   return { count: keys.length, shape: arrayShape, skipped, location: dir.uriOf(name) };

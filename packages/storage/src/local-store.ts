@@ -30,7 +30,7 @@ export class LocalStore implements ObjectStore {
 
   async get(key: string): Promise<Uint8Array> {
     try {
-      return new Uint8Array(await fs.readFile(this.pathOf(key)));
+      return await fs.readFile(this.pathOf(key));
     } catch (cause) {
       throw this.ioError("read", key, cause);
     }
@@ -69,6 +69,15 @@ export class LocalStore implements ObjectStore {
   }
 
   async *list(prefix = "", options: ListOptions = {}): AsyncIterable<ObjectInfo> {
+    let left = options.limit ?? Infinity;
+    if (left <= 0) return;
+    for await (const item of this.listAll(prefix, options)) {
+      yield item;
+      if (--left <= 0) return;
+    }
+  }
+
+  private async *listAll(prefix: string, options: ListOptions): AsyncIterable<ObjectInfo> {
     const start = this.pathOf(prefix);
     const after = options.startAfter;
     let st;

@@ -14,6 +14,8 @@ export type ObjectBody = Uint8Array | AsyncIterable<Uint8Array>;
 export interface ListOptions {
   /** Only keys after this one (relative to the store's root, byte order). @defaultValue none */
   readonly startAfter?: string;
+  /** At most this many objects; the store asks for no more than it needs. @defaultValue all */
+  readonly limit?: number;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
+import { ConcurrencyLimiter } from "./limiter.js";
 import { LocalStore } from "./local-store.js";
 import type { ObjectStore } from "./object-store.js";
 import { createS3Client } from "./s3-client.js";
@@ -8,19 +9,23 @@ import { parseLocation } from "./uri.js";
 
 /**
  * Opens object stores for URIs under one storage configuration, sharing
- * one S3 client (and its connection pool) between them.
+ * one S3 client (and its connection pool) and one bound on GETs in flight
+ * (`maxConcurrentGets`) between them.
  */
 export class Storage {
   private client: S3Client | null = null;
+  private readonly gets: ConcurrencyLimiter;
 
-  constructor(readonly config: StorageConfig = DEFAULT_STORAGE_CONFIG) {}
+  constructor(readonly config: StorageConfig = DEFAULT_STORAGE_CONFIG) {
+    this.gets = new ConcurrencyLimiter(config.s3.maxConcurrentGets);
+  }
 
   /** The store rooted at `uri`: a local path, a file:// URI, or s3://bucket/prefix. */
   open(uri: string): ObjectStore {
     const loc = parseLocation(uri);
     if (loc.scheme === "file") return new LocalStore(loc.path);
     this.client ??= createS3Client(this.config.s3);
-    return new S3Store(this.client, loc.bucket, loc.key, this.config.s3);
+    return new S3Store(this.client, loc.bucket, loc.key, this.config.s3, this.gets);
   }
 
   /** Closes pooled connections; stores opened before must not be used afterwards. */
@@ -30,11 +35,14 @@ export class Storage {
   }
 }
 
+let defaultStorage: Storage | null = null;
+
 /**
  * Opens the object store rooted at `uri` (a local path, file:// or s3://
- * URI). S3 stores use `storage`'s configuration and client; without one, a
- * store of the default configuration (AWS itself) is made.
+ * URI). S3 stores use `storage`'s configuration and client; without one,
+ * a process-wide Storage of the default configuration (AWS itself, the
+ * SDK's region and credential chains) is used.
  */
 export function openStore(uri: string, storage?: Storage): ObjectStore {
-  return (storage ?? new Storage()).open(uri);
+  return (storage ?? (defaultStorage ??= new Storage())).open(uri);
 }

@@ -100,6 +100,12 @@ export function toStoreError(err: unknown, t: RequestTarget): FeaturewiseError {
   if (name === "InvalidAccessKeyId" || name === "SignatureDoesNotMatch") {
     return fail(ErrorCodes.IO_ERROR, `the credentials were rejected (${name})`);
   }
+  if (name === "CredentialsProviderError") {
+    return fail(
+      ErrorCodes.IO_ERROR,
+      "no AWS credentials were found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)",
+    );
+  }
   if (code === "ECONNREFUSED") {
     return fail(ErrorCodes.IO_ERROR, `the S3 endpoint ${at} refused the connection${tries}`);
   }

@@ -14,6 +14,8 @@ export interface S3ListRequest {
   readonly prefix: string;
   /** Full key to start after, or undefined. */
   readonly startAfter: string | undefined;
+  /** Most objects to list. */
+  readonly limit: number;
   /** Turns a full key into the key the caller sees. */
   readonly relativeKey: (fullKey: string) => string;
   /** The listed location as a URI, for messages. */
@@ -29,19 +31,24 @@ export interface S3ListRequest {
  * breaks the order would make shard plans and fingerprints unreliable.
  */
 export async function* listS3Objects(req: S3ListRequest): AsyncIterable<ObjectInfo> {
-  const fetchPage = (token: string | undefined): Promise<ListObjectsV2CommandOutput> =>
-    req.client
+  let requested = 0;
+  const fetchPage = (token: string | undefined): Promise<ListObjectsV2CommandOutput> => {
+    const maxKeys = Math.min(1000, req.limit - requested);
+    requested += maxKeys;
+    return req.client
       .send(
         new ListObjectsV2Command({
           Bucket: req.bucket,
           Prefix: req.prefix === "" ? undefined : req.prefix,
           ContinuationToken: token,
           StartAfter: token === undefined ? req.startAfter : undefined,
+          MaxKeys: maxKeys,
         }),
       )
       .catch((err: unknown) => {
         throw req.fail(err);
       });
+  };
   let previous: string | undefined = req.startAfter;
   let next: Promise<ListObjectsV2CommandOutput> | null = fetchPage(undefined);
   while (next !== null) {
@@ -53,7 +60,7 @@ export async function* listS3Objects(req: S3ListRequest): AsyncIterable<ObjectIn
         `cannot list ${req.uri}: the server said the listing goes on but gave no continuation token`,
       );
     }
-    next = token === undefined ? null : fetchPage(token);
+    next = token === undefined || requested >= req.limit ? null : fetchPage(token);
     // Keep a rejected prefetch from being reported as unhandled if we stop early.
     next?.catch(() => {});
     for (const obj of page.Contents ?? []) {

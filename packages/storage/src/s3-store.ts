@@ -16,25 +16,28 @@ import { joinKey } from "./uri.js";
 
 /**
  * An object store over an S3 bucket and key prefix (the prefix acts as a
- * folder: keys are relative to `prefix/`). GETs are bounded by
- * `maxConcurrentGets`; requests are retried by the SDK and broken bodies
- * resumed by {@link streamS3Object}.
+ * folder: keys are relative to `prefix/`). GETs in flight are bounded by
+ * a {@link ConcurrencyLimiter}; requests are retried by the SDK and broken
+ * bodies resumed by {@link streamS3Object}.
  */
 export class S3Store implements ObjectStore {
   readonly root: string;
   private readonly base: string;
-  private readonly limiter: ConcurrencyLimiter;
 
+  /**
+   * @param limiter - bounds the GETs in flight; share one between stores on
+   *   the same client. @defaultValue one of `settings.maxConcurrentGets` for this store
+   */
   constructor(
     private readonly client: S3Client,
     readonly bucket: string,
     prefix: string,
     private readonly settings: S3Settings,
+    private readonly limiter = new ConcurrencyLimiter(settings.maxConcurrentGets),
   ) {
     const folder = joinKey(prefix);
     this.base = folder === "" ? "" : `${folder}/`;
     this.root = `s3://${bucket}/${folder}`;
-    this.limiter = new ConcurrencyLimiter(settings.maxConcurrentGets);
   }
 
   uriOf(key: string): string {
@@ -111,6 +114,7 @@ export class S3Store implements ObjectStore {
       bucket: this.bucket,
       prefix: full,
       startAfter: options.startAfter === undefined ? undefined : this.base + options.startAfter,
+      limit: options.limit ?? Infinity,
       relativeKey: (k) => k.slice(this.base.length),
       uri: this.uriOf(folder === "" ? "" : `${folder}/`),
       fail: (err) => this.error("list", folder === "" ? "" : `${folder}/`, err),

@@ -1,27 +1,20 @@
+import { promises as fs } from "node:fs";
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
 import { LocalStore } from "@featurewise/storage";
-import { promises as fs } from "node:fs";
-import type { ImageSource, SourceItem } from "./image-source.js";
+import type { SourceItem } from "./image-source.js";
+import { StoreSource } from "./store-source.js";
 
 /** Every file under a local folder, recursively, in byte order of relative paths. */
-export class FolderSource implements ImageSource {
-  readonly uri: string;
-  private readonly store: LocalStore;
-
+export class FolderSource extends StoreSource {
   constructor(private readonly dir: string) {
-    this.store = new LocalStore(dir);
-    this.uri = this.store.root;
+    super(new LocalStore(dir));
   }
 
-  async *list(): AsyncIterable<SourceItem> {
+  override async *list(): AsyncIterable<SourceItem> {
     const st = await fs.stat(this.dir).catch(() => null);
     if (st === null || !st.isDirectory()) {
       throw new FeaturewiseError(ErrorCodes.NOT_FOUND, `source ${this.dir} is not a folder`);
     }
     yield* this.store.list();
-  }
-
-  read(key: string): Promise<Uint8Array> {
-    return this.store.get(key);
   }
 }

@@ -1,15 +1,62 @@
 import type { ObjectInfo } from "@featurewise/storage";
+import type { Shard, ShardPlanOptions, ShardSpec } from "./shards.js";
 
 /** A listed input: a key under the source and what is known about it before reading. */
 export type SourceItem = ObjectInfo;
 
+/** One input of a shard after reading: its bytes, or why they could not be read. */
+export type ShardEntry =
+  | { readonly item: SourceItem; readonly bytes: Uint8Array }
+  | { readonly item: SourceItem; readonly error: Error };
+
+/** How a shard is read. */
+export interface ReadShardOptions {
+  /** Reads in flight ahead of the consumer (objects sources). @defaultValue 8 */
+  readonly concurrency?: number;
+}
+
 /**
- * Where a fit's images come from. Listing is streamed in byte order of the
- * keys; `read` returns one item's bytes.
+ * A shard opened for `computeShardMoments`: its items, and a source whose
+ * `read` serves them. Close it when the shard is done.
+ */
+export interface OpenShard {
+  readonly shard: Shard;
+  /** Reads the shard's items (for tar shards, from the bytes read when opening). */
+  readonly source: ImageSource;
+  /**
+   * The first read failure that must fail the fit rather than skip one
+   * image (a connection that stayed broken through every retry), or null.
+   */
+  failure(): Error | null;
+  /** Frees what the shard holds. */
+  close(): void;
+}
+
+/**
+ * Where a fit's images come from: a local folder, an S3 prefix, or
+ * WebDataset tar shards. The listing is streamed in byte order of keys;
+ * shards are contiguous runs of it (or one tar each) and are described by
+ * small {@link ShardSpec}s that can travel in a job.
  */
 export interface ImageSource {
   /** The source as the user named it, as a URI. */
   readonly uri: string;
+  /** The listed objects (images, or tar files), in byte order of keys, streamed. */
   list(): AsyncIterable<SourceItem>;
+  /**
+   * The default shard plan of a listing (from {@link list}). It depends only
+   * on the listing and the options.
+   */
+  planShards(
+    listing: AsyncIterable<SourceItem>,
+    options?: ShardPlanOptions,
+  ): AsyncIterable<ShardSpec>;
+  /** Streams a shard's inputs with their bytes, in order. */
+  readShard(spec: ShardSpec, options?: ReadShardOptions): AsyncIterable<ShardEntry>;
+  /** Resolves a shard to its item list and a reader (see {@link OpenShard}). */
+  openShard(spec: ShardSpec): Promise<OpenShard>;
+  /** One input's bytes, by key. */
   read(key: string): Promise<Uint8Array>;
+  /** A printable URI for `key`, for messages. */
+  uriOf(key: string): string;
 }

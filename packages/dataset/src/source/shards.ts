@@ -1,42 +1,99 @@
 import type { SourceItem } from "./image-source.js";
 
-/** A contiguous range of a source's ordered listing, processed as one unit. */
-export interface Shard {
+/** Fields every shard spec has. */
+interface ShardSpecBase {
   /** Position in the shard plan; partials merge in this order. */
   readonly index: number;
   /** Stable id: "shard-000042". */
   readonly id: string;
+}
+
+/**
+ * A contiguous run of an object listing: the `count` keys after
+ * `startAfter`, the last of them `lastKey`. A few hundred bytes however
+ * many images it covers, so it fits in a queue job.
+ */
+export interface RangeShardSpec extends ShardSpecBase {
+  readonly kind: "range";
+  /** The key just before the run, or null for the first shard. */
+  readonly startAfter: string | null;
+  /** The run's last key; checked when the shard is read, to notice a changed source. */
+  readonly lastKey: string;
+  readonly count: number;
+  /** Bytes of the run's objects, as listed. */
+  readonly bytes: number;
+}
+
+/** One WebDataset tar file: every image sample in it, in the tar's member order. */
+export interface TarShardSpec extends ShardSpecBase {
+  readonly kind: "tar";
+  /** The tar's key under the source's root. */
+  readonly key: string;
+  readonly size: number;
+  readonly etag?: string;
+}
+
+/** A small, serializable description of one shard of a fit. */
+export type ShardSpec = RangeShardSpec | TarShardSpec;
+
+/** A shard resolved to its items, in order, as `computeShardMoments` reads it. */
+export interface Shard {
+  readonly index: number;
+  readonly id: string;
   readonly items: readonly SourceItem[];
 }
 
-/** How a listing is cut into shards. */
+/** How a listing is cut into shards (a tar file is always one shard). */
 export interface ShardPlanOptions {
   /** Images per shard. @defaultValue 1024 */
   readonly imagesPerShard: number;
+  /** A shard also closes once its objects reach this many bytes; null for no limit. @defaultValue null */
+  readonly bytesPerShard?: number | null;
 }
 
 export const DEFAULT_IMAGES_PER_SHARD = 1024;
 
-/**
- * Cuts an ordered listing into contiguous shards, streaming. The plan
- * depends only on the listing and the options, never on who runs it.
- */
-export async function* planShards(
-  items: AsyncIterable<SourceItem>,
-  options: ShardPlanOptions = { imagesPerShard: DEFAULT_IMAGES_PER_SHARD },
-): AsyncIterable<Shard> {
-  let batch: SourceItem[] = [];
-  let index = 0;
-  for await (const item of items) {
-    batch.push(item);
-    if (batch.length === options.imagesPerShard) {
-      yield makeShard(index++, batch);
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield makeShard(index, batch);
+/** The id of shard `index`: "shard-000042". */
+export function shardId(index: number): string {
+  return `shard-${String(index).padStart(6, "0")}`;
 }
 
-function makeShard(index: number, items: SourceItem[]): Shard {
-  return { index, id: `shard-${String(index).padStart(6, "0")}`, items };
+/**
+ * Cuts an ordered object listing into contiguous range shards, streaming
+ * (only the current shard's first and last keys are held). The plan
+ * depends only on the listing and the options, never on who runs it.
+ */
+export async function* planRangeShards(
+  listing: AsyncIterable<SourceItem>,
+  options: ShardPlanOptions = { imagesPerShard: DEFAULT_IMAGES_PER_SHARD },
+): AsyncIterable<RangeShardSpec> {
+  const maxBytes = options.bytesPerShard ?? Infinity;
+  let index = 0;
+  let startAfter: string | null = null;
+  let count = 0;
+  let bytes = 0;
+  let lastKey = "";
+  const close = (): RangeShardSpec => {
+    const spec: RangeShardSpec = {
+      kind: "range",
+      index,
+      id: shardId(index),
+      startAfter,
+      lastKey,
+      count,
+      bytes,
+    };
+    index++;
+    startAfter = lastKey;
+    count = 0;
+    bytes = 0;
+    return spec;
+  };
+  for await (const item of listing) {
+    count++;
+    bytes += item.size;
+    lastKey = item.key;
+    if (count >= options.imagesPerShard || bytes >= maxBytes) yield close();
+  }
+  if (count > 0) yield close();
 }

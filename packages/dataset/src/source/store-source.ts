@@ -1,0 +1,99 @@
+import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
+import type { ObjectStore } from "@featurewise/storage";
+import type {
+  ImageSource,
+  OpenShard,
+  ReadShardOptions,
+  ShardEntry,
+  SourceItem,
+} from "./image-source.js";
+import { readAhead } from "./read-ahead.js";
+import { ShardReader } from "./shard-reader.js";
+import {
+  planRangeShards,
+  type RangeShardSpec,
+  type ShardPlanOptions,
+  type ShardSpec,
+} from "./shards.js";
+
+/**
+ * Every object under a store's root (a local folder, recursively, or an S3
+ * prefix), in byte order of keys; one object is one image. Shards are
+ * contiguous key ranges, re-listed from their `startAfter` key when read.
+ */
+export class StoreSource implements ImageSource {
+  readonly uri: string;
+
+  constructor(protected readonly store: ObjectStore) {
+    this.uri = store.root;
+  }
+
+  list(): AsyncIterable<SourceItem> {
+    return this.store.list();
+  }
+
+  planShards(
+    listing: AsyncIterable<SourceItem>,
+    options?: ShardPlanOptions,
+  ): AsyncIterable<ShardSpec> {
+    return planRangeShards(listing, options);
+  }
+
+  readShard(spec: ShardSpec, options: ReadShardOptions = {}): AsyncIterable<ShardEntry> {
+    return readAhead(
+      this.rangeItems(this.asRange(spec)),
+      (item) => this.read(item.key),
+      options.concurrency ?? 8,
+    );
+  }
+
+  async openShard(spec: ShardSpec): Promise<OpenShard> {
+    const range = this.asRange(spec);
+    const items: SourceItem[] = [];
+    for await (const item of this.rangeItems(range)) items.push(item);
+    return new ShardReader(this, { index: spec.index, id: spec.id, items }, (key) =>
+      this.read(key),
+    );
+  }
+
+  read(key: string): Promise<Uint8Array> {
+    return this.store.get(key);
+  }
+
+  uriOf(key: string): string {
+    return this.store.uriOf(key);
+  }
+
+  /** The shard's items, re-listed; fails when the source changed since the plan was made. */
+  private async *rangeItems(spec: RangeShardSpec): AsyncIterable<SourceItem> {
+    let count = 0;
+    let last: string | null = null;
+    const listing = this.store.list("", {
+      limit: spec.count,
+      ...(spec.startAfter === null ? {} : { startAfter: spec.startAfter }),
+    });
+    for await (const item of listing) {
+      count++;
+      last = item.key;
+      yield item;
+      if (count === spec.count) break;
+    }
+    if (count !== spec.count || last !== spec.lastKey) {
+      throw new FeaturewiseError(
+        ErrorCodes.IO_ERROR,
+        `${this.uri}: ${spec.id} should hold ${spec.count} objects ending at ${JSON.stringify(spec.lastKey)}, ` +
+          `but the listing now gives ${count} ending at ${JSON.stringify(last)}; the source changed since the fit was planned`,
+      );
+    }
+  }
+
+  private asRange(spec: ShardSpec): RangeShardSpec {
+    if (spec.kind !== "range") {
+      throw new FeaturewiseError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `${this.uri}: ${spec.id} is a ${spec.kind} shard, but this source is an object listing`,
+      );
+    }
+    return spec;
+  }
+}
