@@ -39,8 +39,7 @@ for (const [label, flags, mode] of [
   ["ZCA", ["--zca", "--rescale", "1/255"], "zca"],
   ["std", ["--std", "--rescale", "1/255"], "std"],
 ]) {
-  const fw = timed(process.execPath, [
-    "packages/cli/bin/featurewise.js",
+  const fw = timed("packages/cli/bin/featurewise.js", [
     "fit",
     data,
     ...flags,

@@ -115,18 +115,8 @@ for (const [name, source] of cases) {
     const out = path.join(work, `out-${results.length}-${r}`);
     t = performance.now();
     const run = spawnSync(
-      process.execPath,
-      [
-        path.join(root, "packages/cli/bin/featurewise.js"),
-        "fit",
-        source,
-        "--std",
-        "--out",
-        out,
-        "--images-per-shard",
-        String(perTar),
-        "--json",
-      ],
+      path.join(root, "packages/cli/bin/featurewise.js"),
+      ["fit", source, "--std", "--out", out, "--images-per-shard", String(perTar), "--json"],
       { env, encoding: "utf8" },
     );
     const wall = (performance.now() - t) / 1000;

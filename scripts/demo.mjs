@@ -8,7 +8,7 @@ const images = "demo/images";
 const cli = "packages/cli/bin/featurewise.js";
 const run = (args) => {
   console.log(`\n$ featurewise ${args.join(" ")}`);
-  const r = spawnSync(process.execPath, [cli, ...args], { stdio: "inherit" });
+  const r = spawnSync(cli, args, { stdio: "inherit" });
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 

@@ -21,7 +21,7 @@ let images: string;
 
 /** Runs the built CLI with the s3rver environment; returns its stdout. */
 async function featurewise(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [CLI, ...args], {
+  const { stdout } = await run(CLI, args, {
     env: { ...process.env, ...server.env },
     maxBuffer: 16 * 1024 * 1024,
   });

@@ -13,7 +13,8 @@ export interface CliRun {
 /** Runs the built CLI (`npm run build` first) as a child process. */
 export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
+    // Run as a user does (npx featurewise): the file itself, so its shebang flags apply.
+    const child = spawn(BIN, [...args], { env: { ...process.env, ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

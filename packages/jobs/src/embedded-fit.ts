@@ -10,7 +10,7 @@ import {
 } from "@featurewise/core";
 import { DecodePool, ListingFingerprint, openSource, type ShardSpec } from "@featurewise/dataset";
 import { Storage } from "@featurewise/storage";
-import { selectBackend } from "./backends.js";
+import { selectBackend, type SelectedBackend } from "./backends.js";
 import { checkOutputLocation, checkZcaSize, resolveImageShape } from "./fit-plan.js";
 import type { FitOptions, FitProgress } from "./fit-options.js";
 import { runInOrder } from "./ordered-pool.js";
@@ -48,9 +48,11 @@ export async function runEmbeddedFit(
   runtime: EmbeddedFitRuntime = {},
 ): Promise<FitResult> {
   const storage = runtime.storage ?? new Storage();
+  const backend = selectBackend(options.backend);
   try {
-    return await fit(options, onProgress, storage, runtime.shardConcurrency ?? 2);
+    return await fit(options, onProgress, storage, backend, runtime.shardConcurrency ?? 2);
   } finally {
+    backend.dispose();
     if (runtime.storage === undefined) storage.close();
   }
 }
@@ -59,13 +61,13 @@ async function fit(
   options: FitOptions,
   onProgress: (p: FitProgress) => void,
   storage: Storage,
+  backend: SelectedBackend,
   shardConcurrency: number,
 ): Promise<FitResult> {
   const started = performance.now();
   const { effective, warnings } = coupleFlags(options.flags);
   const source = openSource(options.source, storage);
   const store = storage.open(options.out);
-  const backend = selectBackend(options.backend);
   await checkOutputLocation(store);
 
   const fingerprint = new ListingFingerprint();
@@ -105,10 +107,12 @@ async function fit(
   const progress = { phase: "fitting" as const, total };
   const pool = new DecodePool();
   const context: Omit<ShardContext, "source"> = {
-    decoder: (bytes, settings) => pool.decode(bytes, settings),
-    // Reads and decodes in flight are shared out among the shards running at once,
+    // Batches in flight are shared out among the shards running at once,
     // so memory does not depend on how many shards there are.
-    concurrency: Math.max(2, Math.ceil((8 * pool.size) / concurrency)),
+    stream: {
+      decoder: (inputs, settings) => pool.decodeMany(inputs, settings),
+      inFlight: Math.max(2, Math.ceil((3 * pool.size) / concurrency)),
+    },
     decode: options.decode,
     dataFormat: options.dataFormat,
     imageShape,

@@ -6,6 +6,7 @@ import {
   flatSize,
   writeImageRow,
   type DataFormat,
+  type ErrorCode,
   type DecodeSettings,
   type ImageShape,
   type LinearAlgebra,
@@ -13,9 +14,17 @@ import {
   type MomentsKind,
   type SkippedItem,
 } from "@featurewise/core";
-import type { ImageSource, Shard } from "@featurewise/dataset";
-import { decodeInOrder, type Decoder } from "./decode-stream.js";
+import {
+  collectEvery,
+  type DecodedImage,
+  type ImageSource,
+  type Shard,
+} from "@featurewise/dataset";
+import { decodeInOrder, type DecodeResult, type DecodeStreamOptions } from "./decode-stream.js";
 import type { OnError } from "./fit-options.js";
+
+/** Keeps this thread's RSS flat however many images pass (see collectEvery). */
+const steady = collectEvery(1000);
 
 /** What one shard's worker needs besides the shard itself. */
 export interface ShardContext {
@@ -29,10 +38,8 @@ export interface ShardContext {
   readonly la: LinearAlgebra;
   /** Images per SYRK batch. @defaultValue 256 */
   readonly batchSize?: number;
-  /** Decodes in flight. @defaultValue 8 */
-  readonly concurrency?: number;
-  /** How bytes become pixels. @defaultValue decodeImage on this thread */
-  readonly decoder?: Decoder;
+  /** How inputs are read and decoded (batching, decoder pool). */
+  readonly stream?: DecodeStreamOptions;
   /** Called after each image (used or skipped). */
   readonly onImage?: (skipped: boolean) => void;
 }
@@ -55,32 +62,27 @@ export async function computeShardMoments(shard: Shard, ctx: ShardContext): Prom
   const skipped: SkippedItem[] = [];
   const batch = new Float64Array(batchSize * dim);
   let rows = 0;
-  const expected = describeShape(ctx.imageShape);
-  for await (const result of decodeInOrder(
-    shard.items,
-    ctx.source,
-    ctx.decode,
-    ctx.concurrency ?? 8,
-    ctx.decoder,
-  )) {
-    const key = result.item.key;
-    let reason: string | null = null;
-    if ("error" in result) {
-      reason = result.error.message;
-    } else if (describeShape(result.image) !== expected) {
-      reason = `image is ${describeShape(result.image)}, expected ${expected} (pass --size to resize)`;
-    }
-    if (reason !== null) {
+  for await (const result of decodeInOrder(shard.items, ctx.source, ctx.decode, ctx.stream)) {
+    steady();
+    const problem = unusable(result, ctx.imageShape);
+    if (problem !== null) {
       if (ctx.onError === "fail") {
-        const code = "error" in result ? ErrorCodes.DECODE_FAILED : ErrorCodes.SHAPE_MISMATCH;
-        throw new FeaturewiseError(code, `${ctx.source.uri}/${key}: ${reason}`);
+        throw new FeaturewiseError(
+          problem.code,
+          `${ctx.source.uriOf(result.item.key)}: ${problem.reason}`,
+        );
       }
-      skipped.push({ key, reason });
+      skipped.push({ key: result.item.key, reason: problem.reason });
       ctx.onImage?.(true);
       continue;
     }
-    if ("image" in result)
-      writeImageRow(result.image.data, ctx.imageShape, ctx.dataFormat, batch, rows * dim);
+    writeImageRow(
+      (result as { image: DecodedImage }).image.data,
+      ctx.imageShape,
+      ctx.dataFormat,
+      batch,
+      rows * dim,
+    );
     rows++;
     if (rows === batchSize) {
       await accumulateBatch(moments, batch, rows, ctx.la);
@@ -90,6 +92,25 @@ export async function computeShardMoments(shard: Shard, ctx: ShardContext): Prom
   }
   await accumulateBatch(moments, batch, rows, ctx.la);
   return { moments, skipped };
+}
+
+/**
+ * Why a decoded input cannot be used for statistics of `shape` images, with
+ * the error code that names it, or null when it can.
+ */
+export function unusable(
+  result: DecodeResult,
+  shape: ImageShape,
+): { reason: string; code: ErrorCode } | null {
+  if ("error" in result) {
+    const code = (result.error as { code?: ErrorCode }).code ?? ErrorCodes.DECODE_FAILED;
+    return { reason: result.error.message, code };
+  }
+  const got = describeShape(result.image);
+  const expected = describeShape(shape);
+  if (got === expected) return null;
+  const reason = `image is ${got}, expected ${expected} (pass --size to resize)`;
+  return { reason, code: ErrorCodes.SHAPE_MISMATCH };
 }
 
 /** "HxWxC", as messages show shapes. */

@@ -11,6 +11,7 @@ import {
   writeImageRow,
   type DataFormat,
   type DecodeSettings,
+  type LinearAlgebra,
   type SkippedItem,
   type StandardizeParams,
 } from "@featurewise/core";
@@ -20,7 +21,7 @@ import { selectBackend } from "./backends.js";
 import { decodeInOrder } from "./decode-stream.js";
 import { checkOutputLocation, resolveImageShape } from "./fit-plan.js";
 import type { OnError } from "./fit-options.js";
-import { describeShape } from "./shard-moments.js";
+import { unusable } from "./shard-moments.js";
 
 /** What `featurewise transform` does. */
 export interface TransformOptions {
@@ -63,16 +64,21 @@ const DEFAULT_DECODE: DecodeSettings = {
  */
 export async function runTransform(options: TransformOptions): Promise<TransformResult> {
   const storage = options.storage ?? new Storage();
+  const backend = selectBackend(options.backend);
   try {
-    return await transform(options, storage);
+    return await transform(options, storage, backend.la);
   } finally {
+    backend.dispose();
     if (options.storage === undefined) storage.close();
   }
 }
 
-async function transform(options: TransformOptions, storage: Storage): Promise<TransformResult> {
+async function transform(
+  options: TransformOptions,
+  storage: Storage,
+  la: LinearAlgebra,
+): Promise<TransformResult> {
   const source = openSource(options.source, storage);
-  const { la } = selectBackend(options.backend);
   const { parent, name } = parentLocation(options.out);
   const dir = storage.open(parent);
   await checkOutputLocation(dir);
@@ -104,20 +110,15 @@ async function transform(options: TransformOptions, storage: Storage): Promise<T
       const items = open.shard.items;
       const values = new Float64Array(items.length * dim);
       let rows = 0;
-      for await (const r of decodeInOrder(items, open.source, decode, 8)) {
-        const reason =
-          "error" in r
-            ? r.error.message
-            : describeShape(r.image) !== describeShape(shape)
-              ? `image is ${describeShape(r.image)}, expected ${describeShape(shape)} (pass --size to resize)`
-              : null;
-        if (reason !== null || !("image" in r)) {
-          if (options.onError === "fail")
-            throw new FeaturewiseError(
-              ErrorCodes.DECODE_FAILED,
-              `${source.uriOf(r.item.key)}: ${reason}`,
-            );
-          skipped.push({ key: r.item.key, reason: reason ?? "" });
+      for await (const r of decodeInOrder(items, open.source, decode)) {
+        const problem = unusable(r, shape);
+        if (problem !== null || !("image" in r)) {
+          const reason = problem?.reason ?? "";
+          if (options.onError === "fail") {
+            const code = problem?.code ?? ErrorCodes.DECODE_FAILED;
+            throw new FeaturewiseError(code, `${source.uriOf(r.item.key)}: ${reason}`);
+          }
+          skipped.push({ key: r.item.key, reason });
           continue;
         }
         writeImageRow(r.image.data, shape, dataFormat, values, rows * dim);

@@ -24,6 +24,10 @@ export class LocalStore implements ObjectStore {
     this.root = pathToFileURL(this.dir).href;
   }
 
+  localPath(key: string): string {
+    return this.pathOf(key);
+  }
+
   uriOf(key: string): string {
     return key === "" ? this.root : pathToFileURL(this.pathOf(key)).href;
   }

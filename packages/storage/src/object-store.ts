@@ -49,6 +49,8 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
   /** A printable URI for `key`, for messages. */
   uriOf(key: string): string;
+  /** The local file behind `key`, for stores on the local filesystem (so a worker can read it itself). */
+  localPath?(key: string): string;
 }
 
 /** Compares two keys by the bytes of their UTF-8 encoding (S3's listing order). */

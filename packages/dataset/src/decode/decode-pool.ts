@@ -92,7 +92,7 @@ export class DecodePool {
 
   private startWorker(): Worker {
     // A small young generation keeps each worker's garbage, hence RSS, flat.
-    const worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    const worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 3 } });
     worker.on("message", (reply: DecodeReply) => {
       const waiter = this.pending.get(reply.id);
       if (waiter === undefined) return;

@@ -3,10 +3,11 @@
  * and decodes a batch of images per message, and posts the pixels back
  * (transferred, not copied).
  */
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 import { isFeaturewiseError } from "@featurewise/core";
 import { decodeImage } from "./decode.js";
+import { collectEvery } from "./steady-memory.js";
 import type { DecodeOutcome, DecodeReply, DecodeRequest } from "./decode-pool.js";
 
 const port = parentPort;
@@ -14,7 +15,7 @@ if (port === null) throw new Error("decode-worker must run in a worker thread");
 
 async function decodeOne(input: Uint8Array | string, req: DecodeRequest): Promise<DecodeOutcome> {
   try {
-    const bytes = typeof input === "string" ? new Uint8Array(await readFile(input)) : input;
+    const bytes = typeof input === "string" ? readFileSync(input) : input;
     return { image: await decodeImage(bytes, req.options) };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -22,7 +23,10 @@ async function decodeOne(input: Uint8Array | string, req: DecodeRequest): Promis
   }
 }
 
+const steady = collectEvery(1000);
+
 port.on("message", (req: DecodeRequest) => {
+  steady(req.inputs.length);
   void Promise.all(req.inputs.map((input) => decodeOne(input, req))).then((results) => {
     const reply: DecodeReply = { id: req.id, results };
     const transfer = results.flatMap((r) =>

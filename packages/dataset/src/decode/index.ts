@@ -21,3 +21,4 @@ export {
 export { pilResize } from "./pil-resize.js";
 export { resizeNearest } from "./pil-resize-nearest.js";
 export { BICUBIC, BILINEAR, resample, type ResampleFilter } from "./pil-resample.js";
+export { collectEvery } from "./steady-memory.js";

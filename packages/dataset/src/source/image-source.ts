@@ -59,4 +59,6 @@ export interface ImageSource {
   read(key: string): Promise<Uint8Array>;
   /** A printable URI for `key`, for messages. */
   uriOf(key: string): string;
+  /** The local file of an input that is one, so decode workers read it themselves. */
+  localPath?(key: string): string | undefined;
 }

@@ -68,4 +68,8 @@ export class ShardReader implements ImageSource, OpenShard {
   uriOf(key: string): string {
     return this.parent.uriOf(key);
   }
+
+  localPath(key: string): string | undefined {
+    return this.parent.localPath?.(key);
+  }
 }

@@ -64,6 +64,10 @@ export class StoreSource implements ImageSource {
     return this.store.uriOf(key);
   }
 
+  localPath(key: string): string | undefined {
+    return this.store.localPath?.(key);
+  }
+
   /** The shard's items, re-listed; fails when the source changed since the plan was made. */
   private async *rangeItems(spec: RangeShardSpec): AsyncIterable<SourceItem> {
     let count = 0;
