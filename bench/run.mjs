@@ -31,7 +31,7 @@ function timed(cmd, argv) {
   const r = spawnSync(cmd, argv, { encoding: "utf8", maxBuffer: 1 << 26 });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${argv.join(" ")} failed: ${r.stderr}`);
-  return { wall, out: JSON.parse(r.stdout.trim().split("\n").pop()) };
+  return { wall, out: JSON.parse(r.stdout) };
 }
 
 const rows = [];

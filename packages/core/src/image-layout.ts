@@ -59,3 +59,34 @@ export function writeImageRow(
     for (let ch = 0; ch < c; ch++) out[offset + ch * pixels + p] = hwc[p * c + ch]!;
   }
 }
+
+/**
+ * Adds one HWC uint8 image's values and squares, in `format` order, to
+ * per-position sums (D values each).
+ */
+export function addImageSums(
+  hwc: Uint8Array,
+  shape: ImageShape,
+  format: DataFormat,
+  sum: Float64Array,
+  sumSquares: Float64Array,
+): void {
+  const d = flatSize(shape);
+  if (format === "channels_last") {
+    for (let i = 0; i < d; i++) {
+      const v = hwc[i]!;
+      sum[i]! += v;
+      sumSquares[i]! += v * v;
+    }
+    return;
+  }
+  const pixels = shape.height * shape.width;
+  const c = shape.channels;
+  for (let p = 0; p < pixels; p++) {
+    for (let ch = 0; ch < c; ch++) {
+      const v = hwc[p * c + ch]!;
+      sum[ch * pixels + p]! += v;
+      sumSquares[ch * pixels + p]! += v * v;
+    }
+  }
+}

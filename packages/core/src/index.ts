@@ -2,6 +2,7 @@ export * from "./errors.js";
 export type { LinearAlgebra } from "./linalg/linear-algebra.js";
 export {
   accumulateBatch,
+  accumulateSums,
   createMoments,
   mergeAll,
   mergeInto,
@@ -10,6 +11,7 @@ export {
 } from "./moments.js";
 export { coupleFlags, type FitFlags } from "./flags.js";
 export {
+  addImageSums,
   channelBroadcastShape,
   channelIndex,
   flatSize,

@@ -30,7 +30,7 @@ export function createMoments(kind: MomentsKind, dim: number): Moments {
  * Adds a batch of images to `target`: the batch is centred on its own mean,
  * its co-moment is accumulated (SYRK for "full", squares for "diagonal"),
  * then the mean shift is merged in (Chan et al.).
- * @param batch - rows×dim row-major raw pixel values; used as scratch (centred in place)
+ * @param batch - rows×dim row-major raw pixel values; used as scratch (centred in place for "full")
  */
 export async function accumulateBatch(
   target: Moments,
@@ -46,21 +46,47 @@ export async function accumulateBatch(
     for (let j = 0; j < dim; j++) batchMean[j]! += batch[off + j]!;
   }
   for (let j = 0; j < dim; j++) batchMean[j]! /= rows;
-  for (let r = 0; r < rows; r++) {
-    const off = r * dim;
-    for (let j = 0; j < dim; j++) batch[off + j]! -= batchMean[j]!;
-  }
   if (target.kind === "full") {
+    for (let r = 0; r < rows; r++) {
+      const off = r * dim;
+      for (let j = 0; j < dim; j++) batch[off + j]! -= batchMean[j]!;
+    }
     await la.syrk(batch.subarray(0, rows * dim), rows, dim, target.comoment, 1, 1);
   } else {
     const diag = target.comoment;
     for (let r = 0; r < rows; r++) {
       const off = r * dim;
       for (let j = 0; j < dim; j++) {
-        const v = batch[off + j]!;
+        const v = batch[off + j]! - batchMean[j]!;
         diag[j]! += v * v;
       }
     }
+  }
+  addMeanShift(target, rows, batchMean);
+}
+
+/**
+ * Adds a batch given by its per-position sums Σx and Σx² (diagonal moments
+ * only): the batch's mean is Σx/k and its co-moment diagonal Σx² − Σx·mean,
+ * merged in like {@link accumulateBatch}. Exact sums of 8-bit pixel values
+ * (they fit float64 exactly) make this as accurate as centring the batch.
+ * @param sum - Σx over the batch (dim values); @param sumSquares - Σx² (dim values)
+ */
+export function accumulateSums(
+  target: Moments,
+  rows: number,
+  sum: Float64Array,
+  sumSquares: Float64Array,
+): void {
+  if (target.kind !== "diagonal") throw new Error("accumulateSums is for diagonal moments");
+  if (rows === 0) return;
+  const dim = target.dim;
+  const batchMean = new Float64Array(dim);
+  const diag = target.comoment;
+  for (let j = 0; j < dim; j++) {
+    const mean = sum[j]! / rows;
+    batchMean[j] = mean;
+    diag[j]! += sumSquares[j]! - sum[j]! * mean;
   }
   addMeanShift(target, rows, batchMean);
 }

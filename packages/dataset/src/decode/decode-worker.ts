@@ -8,7 +8,7 @@ import { parentPort } from "node:worker_threads";
 import { isFeaturewiseError } from "@featurewise/core";
 import { decodeImage } from "./decode.js";
 import { collectEvery } from "./steady-memory.js";
-import type { DecodeOutcome, DecodeReply, DecodeRequest } from "./decode-pool.js";
+import type { DecodeOutcome, DecodeReply, DecodeRequest, PackedOutcome } from "./decode-pool.js";
 
 const port = parentPort;
 if (port === null) throw new Error("decode-worker must run in a worker thread");
@@ -28,10 +28,18 @@ const steady = collectEvery(1000);
 port.on("message", (req: DecodeRequest) => {
   steady(req.inputs.length);
   void Promise.all(req.inputs.map((input) => decodeOne(input, req))).then((results) => {
-    const reply: DecodeReply = { id: req.id, results };
-    const transfer = results.flatMap((r) =>
-      "image" in r ? [r.image.data.buffer as ArrayBuffer] : [],
-    );
-    port.postMessage(reply, transfer);
+    // All pixels travel in one transferred buffer: one transfer per batch, not per image.
+    const total = results.reduce((sum, r) => sum + ("image" in r ? r.image.data.length : 0), 0);
+    const pixels = new Uint8Array(total);
+    let offset = 0;
+    const packed = results.map((r): PackedOutcome => {
+      if (!("image" in r)) return r;
+      const { data, height, width, channels } = r.image;
+      pixels.set(data, offset);
+      offset += data.length;
+      return { height, width, channels, length: data.length };
+    });
+    const reply: DecodeReply = { id: req.id, results: packed, pixels };
+    port.postMessage(reply, [pixels.buffer]);
   });
 });
