@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { DEFAULT_ZCA_EPSILON, PROFILES } from "@featurewise/core";
 import { DEFAULT_MAX_ZCA_BYTES, runEmbeddedFit, type FitOptions } from "@featurewise/jobs";
 import { DEFAULT_IMAGES_PER_SHARD } from "@featurewise/dataset";
+import { readStorageConfig, Storage } from "@featurewise/storage";
 import { addDecodeOptions, decodeFromOptions, type DecodeFlags } from "./decode-options.js";
 import {
   parseBytes,
@@ -11,6 +12,7 @@ import {
   parseRescale,
 } from "./parse-values.js";
 import { ProgressBar } from "./progress-bar.js";
+import { runClusterFit } from "./cluster-fit.js";
 import { formatFitSummary, fitSummaryJson } from "./summary.js";
 
 interface FitFlags extends DecodeFlags {
@@ -26,7 +28,10 @@ interface FitFlags extends DecodeFlags {
   backend: string;
   maxZcaBytes: string;
   imagesPerShard: string;
+  concurrency: string;
   json?: boolean;
+  redis?: string;
+  detach?: boolean;
 }
 
 /** `featurewise fit <source> --out <dir>`: computes Keras' featurewise statistics. */
@@ -37,9 +42,10 @@ export function fitCommand(print: (text: string) => void): Command {
     )
     .argument(
       "<source>",
-      "folder of images (searched recursively, processed in byte order of paths)",
+      "images: a folder (recursive), s3://bucket/prefix, or WebDataset tars like " +
+        "s3://bucket/train-{000000..000127}.tar (processed in byte order of keys)",
     )
-    .requiredOption("--out <dir>", "folder to write the stats artifact to")
+    .requiredOption("--out <dir>", "folder or s3://bucket/prefix to write the stats artifact to")
     .option("--center", "featurewise_center: subtract the per-channel mean")
     .option(
       "--std",
@@ -72,9 +78,14 @@ export function fitCommand(print: (text: string) => void): Command {
       "images per shard of the fit plan",
       String(DEFAULT_IMAGES_PER_SHARD),
     )
-    .option("--json", "print the summary as JSON");
+    .option("--concurrency <n>", "shards computed at once (does not change the result)", "2")
+    .option("--json", "print the summary as JSON")
+    .option("--redis <url>", "run on the cluster behind this Redis (default: $REDIS_URL if set)")
+    .option("--detach", "with --redis: print the fit id and return without waiting");
   addDecodeOptions(cmd);
   return cmd.action(async (source: string, flags: FitFlags) => {
+    const storage = new Storage(readStorageConfig(process.env));
+    const shardConcurrency = parsePositiveInt("--concurrency", flags.concurrency);
     const options: FitOptions = {
       source,
       out: flags.out,
@@ -96,15 +107,27 @@ export function fitCommand(print: (text: string) => void): Command {
       maxZcaBytes: parseBytes("--max-zca-bytes", flags.maxZcaBytes),
       imagesPerShard: parsePositiveInt("--images-per-shard", flags.imagesPerShard),
     };
+    if ((flags.redis ?? process.env["REDIS_URL"] ?? "") !== "") {
+      const cluster = {
+        redis: flags.redis,
+        detach: flags.detach === true,
+        json: flags.json === true,
+      };
+      return runClusterFit(options, cluster, storage, print).finally(() => storage.close());
+    }
     const bar = new ProgressBar();
     try {
-      const result = await runEmbeddedFit(options, (p) => bar.update(p));
+      const result = await runEmbeddedFit(options, (p) => bar.update(p), {
+        storage,
+        shardConcurrency,
+      });
       bar.clear();
       print(
         flags.json ? JSON.stringify(fitSummaryJson(result), null, 2) : formatFitSummary(result),
       );
     } finally {
       bar.clear();
+      storage.close();
     }
   });
 }

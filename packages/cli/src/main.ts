@@ -2,6 +2,8 @@ import { Command, CommanderError } from "commander";
 import { FEATUREWISE_VERSION, FeaturewiseError } from "@featurewise/core";
 import { fitCommand } from "./fit-command.js";
 import { transformCommand } from "./transform-command.js";
+import { cancelCommand, statusCommand } from "./status-command.js";
+import { workerCommand } from "./worker-command.js";
 
 /**
  * Runs the `featurewise` command line and returns the exit code:
@@ -17,7 +19,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .version(FEATUREWISE_VERSION)
     .addCommand(fitCommand(print))
-    .addCommand(transformCommand(print));
+    .addCommand(transformCommand(print))
+    .addCommand(workerCommand())
+    .addCommand(statusCommand(print))
+    .addCommand(cancelCommand(print));
   const output = {
     writeErr: (s: string) => process.stderr.write(s.startsWith("error:") ? `featurewise: ${s}` : s),
   };

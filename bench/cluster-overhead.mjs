@@ -1,0 +1,187 @@
+// What running a fit through Redis and worker processes costs, against the
+// embedded fit of the same images and shard plan, on this machine.
+// usage: node bench/cluster-overhead.mjs [--count 20000] [--size 32] [--workers 2] [--runs 3] [--zca]
+// Redis: REDIS_URL, else 127.0.0.1:6379 when it answers, else a redis-server on a free port.
+// Not a test: it prints a table (and checks the artifacts agree bit for bit).
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { Redis } from "ioredis";
+import { writeSyntheticImages } from "@featurewise/dataset";
+
+const { values: args } = parseArgs({
+  options: {
+    count: { type: "string", default: "20000" },
+    size: { type: "string", default: "32" },
+    workers: { type: "string", default: "2" },
+    runs: { type: "string", default: "3" },
+    zca: { type: "boolean", default: false },
+  },
+});
+const count = Number(args.count);
+const size = Number(args.size);
+const data = `bench/data/png-${count}-${size}`;
+if (!existsSync(data)) {
+  console.error(`writing ${count} deterministic ${size}x${size} RGB PNGs to ${data}/ ...`);
+  await writeSyntheticImages(data, { count, height: size, width: size });
+}
+const BIN = "packages/cli/bin/featurewise.js";
+const flags = args.zca ? ["--zca"] : ["--std"];
+const work = mkdtempSync(path.join(os.tmpdir(), "fw-cluster-bench-"));
+const prefix = `fwbench-${randomBytes(3).toString("hex")}`;
+
+const redis = await findRedis();
+const env = { ...process.env, REDIS_URL: redis.url, FEATUREWISE_QUEUE_PREFIX: prefix };
+const workers = [];
+try {
+  for (let i = 0; i < Number(args.workers); i++) workers.push(await startWorker(`bench-${i + 1}`));
+  const rows = [];
+  const time = (mode, run, argv, runEnv) => {
+    const out = path.join(work, `${mode}-${run}`);
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(BIN, ["fit", data, ...flags, "--out", out, "--json", ...argv], {
+      encoding: "utf8",
+      env: runEnv,
+      maxBuffer: 1 << 26,
+    });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (r.status !== 0) throw new Error(`${mode} fit failed: ${r.stderr}`);
+    rows.push({ mode, run, seconds, out, n: JSON.parse(r.stdout).n });
+    console.error(`${mode} run ${run}: ${seconds.toFixed(2)} s`);
+    return out;
+  };
+  // The workers' first fit also starts their sandbox threads (module loading, decode pools).
+  const cold = time("cluster (first fit after workers start)", 0, [], env);
+  for (let run = 1; run <= Number(args.runs); run++) {
+    const embedded = time("embedded", run, [], { ...env, REDIS_URL: "" });
+    const cluster = time("cluster", run, [], env);
+    for (const f of ["mean.npy", "std.npy", "moments.fwm", "stats.npz"]) {
+      const same = readFileSync(path.join(embedded, f)).equals(readFileSync(path.join(cluster, f)));
+      if (!same) throw new Error(`${f} differs between the embedded and the cluster fit`);
+    }
+  }
+  if (
+    !readFileSync(path.join(cold, "moments.fwm")).equals(
+      readFileSync(path.join(work, "embedded-1", "moments.fwm")),
+    )
+  )
+    throw new Error("the first cluster fit differs from the embedded one");
+  const median = (mode) => {
+    const s = rows
+      .filter((r) => r.mode === mode)
+      .map((r) => r.seconds)
+      .sort((a, b) => a - b);
+    return s[Math.floor(s.length / 2)];
+  };
+  const e = median("embedded");
+  const c = median("cluster");
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+  console.log(
+    `\ncluster overhead — ${count} ${size}x${size} PNGs, fit ${flags.join(" ")}, ${Number(args.workers)} worker processes, ` +
+      `Redis ${redis.origin} — ${os.cpus().length} cores, node ${process.version}, load average ${load}, ${new Date().toISOString()}`,
+  );
+  console.log("| mode | runs | median seconds | images/s | ÷ embedded |");
+  console.log("|---|---|---|---|---|");
+  console.log(`| embedded | ${args.runs} | ${e.toFixed(2)} | ${(count / e).toFixed(0)} | 1.00 |`);
+  console.log(
+    `| cluster (workers warm) | ${args.runs} | ${c.toFixed(2)} | ${(count / c).toFixed(0)} | ${(c / e).toFixed(2)} |`,
+  );
+  const first = rows[0].seconds;
+  console.log(
+    `| cluster, first fit after the workers started | 1 | ${first.toFixed(2)} | ${(count / first).toFixed(0)} | ${(first / e).toFixed(2)} |`,
+  );
+  console.log(
+    "artifacts: mean/std/moments/npz bit-identical between embedded and cluster in every run",
+  );
+} finally {
+  await Promise.all(workers.map((w) => w.stop()));
+  await deletePrefix(redis.url, prefix);
+  await redis.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+
+function startWorker(name) {
+  const child = spawn(BIN, ["worker", "--name", name], {
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let log = "";
+  return new Promise((resolve, reject) => {
+    child.stderr.on("data", (d) => {
+      log += d.toString();
+      if (/ready: queues/.test(log)) resolve(worker);
+    });
+    child.once("exit", (code) => reject(new Error(`worker ${name} exited ${code}: ${log}`)));
+    const worker = {
+      stop: () =>
+        new Promise((done) => {
+          if (child.exitCode !== null) return done();
+          child.once("exit", done);
+          child.kill("SIGTERM");
+        }),
+    };
+  });
+}
+
+async function answers(url) {
+  const r = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 500,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  r.on("error", () => {});
+  try {
+    await r.connect();
+    return (await r.ping()) === "PONG";
+  } catch {
+    return false;
+  } finally {
+    r.disconnect();
+  }
+}
+
+async function findRedis() {
+  if (process.env.REDIS_URL)
+    return { url: process.env.REDIS_URL, origin: "REDIS_URL", stop: async () => {} };
+  if (await answers("redis://127.0.0.1:6379"))
+    return { url: "redis://127.0.0.1:6379", origin: "127.0.0.1:6379", stop: async () => {} };
+  const port = await new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--save", "", "--appendonly", "no"],
+    {
+      stdio: "ignore",
+    },
+  );
+  const url = `redis://127.0.0.1:${port}`;
+  while (!(await answers(url))) await new Promise((r) => setTimeout(r, 50));
+  return {
+    url,
+    origin: `redis-server on ${port}`,
+    stop: () => new Promise((done) => (child.once("exit", done), child.kill("SIGTERM"))),
+  };
+}
+
+async function deletePrefix(url, p) {
+  const r = new Redis(url);
+  let cursor = "0";
+  do {
+    const [next, keys] = await r.scan(cursor, "MATCH", `${p}:*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length > 0) await r.del(...keys);
+  } while (cursor !== "0");
+  r.disconnect();
+}

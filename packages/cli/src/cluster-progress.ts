@@ -1,0 +1,52 @@
+import type { WatchProgress } from "@featurewise/jobs";
+
+/**
+ * One line of progress for a fit running on the cluster (stderr, redrawn at
+ * most 4 times a second; silent when stderr is not a terminal): shards
+ * done/total, images, images/s and ETA once shards finish.
+ */
+export class ClusterProgressLine {
+  private lastDraw = 0;
+  private drawn = false;
+  /** When this watcher first saw the fit running (images/s count from there). */
+  private runningSince: number | null = null;
+
+  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
+
+  update({ status: s, connected, noWorkers }: WatchProgress): void {
+    if (!this.stream.isTTY) return;
+    const now = Date.now();
+    if (now - this.lastDraw < 250) return;
+    this.lastDraw = now;
+    let line: string;
+    if (s.state === "running" && s.shardsTotal !== null) {
+      this.runningSince ??= now;
+      const seconds = (now - this.runningSince) / 1000;
+      const rate = s.images / Math.max(seconds, 1e-3);
+      const frac = s.shardsTotal === 0 ? 1 : s.shardsDone / s.shardsTotal;
+      const width = 24;
+      const filled = Math.round(frac * width);
+      const left =
+        s.imagesTotal !== null
+          ? (s.imagesTotal - s.images) / Math.max(rate, 1e-9)
+          : (seconds / Math.max(s.shardsDone, 1)) * (s.shardsTotal - s.shardsDone);
+      line =
+        `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${s.shardsDone}/${s.shardsTotal} shards, ` +
+        `${s.images}${s.imagesTotal === null ? "" : `/${s.imagesTotal}`} images` +
+        (s.images > 0 ? `, ${rate.toFixed(0)}/s, ETA ${left.toFixed(0)}s` : "") +
+        (s.skipped > 0 ? ` (${s.skipped} skipped)` : "");
+    } else {
+      line = `${s.state}...`;
+    }
+    if (!connected) line += " (Redis not answering; retrying)";
+    if (noWorkers) line += " (no worker serves these queues yet)";
+    this.stream.write(`\r\x1b[2K${line}`);
+    this.drawn = true;
+  }
+
+  /** Clears the line so the summary starts on a clean one. */
+  clear(): void {
+    if (this.drawn) this.stream.write("\r\x1b[2K");
+    this.drawn = false;
+  }
+}

@@ -1,0 +1,88 @@
+import { Command } from "commander";
+import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
+import { cancelFit, ClusterClient, type FitStatus } from "@featurewise/jobs";
+import { addClusterOptions, clusterTarget, type ClusterFlags } from "./cluster-options.js";
+
+interface StatusFlags extends ClusterFlags {
+  json?: boolean;
+  cancel?: boolean;
+}
+
+/** Runs `work` with a client of the cluster the flags name. */
+async function withClient<T>(
+  flags: ClusterFlags,
+  work: (client: ClusterClient) => Promise<T>,
+): Promise<T> {
+  const target = clusterTarget(flags, process.env);
+  const client = await ClusterClient.connect(target.redisUrl, target.prefix);
+  try {
+    return await work(client);
+  } finally {
+    await client.close();
+  }
+}
+
+/** `featurewise status <fit-id>`: state, shards done/total, images, failure, artifact. */
+export function statusCommand(print: (text: string) => void): Command {
+  const cmd = new Command("status")
+    .description("show where a fit submitted to the cluster is")
+    .argument("<fit-id>", "the id `fit --redis` printed")
+    .option("--cancel", "cancel the fit (as `featurewise cancel`)")
+    .option("--json", "print the status as JSON");
+  addClusterOptions(cmd);
+  return cmd.action(async (fitId: string, flags: StatusFlags) => {
+    await withClient(flags, async (client) => {
+      if (flags.cancel === true) await cancelFit(client, fitId);
+      const status = await client.fits.read(fitId);
+      if (status === null) throw unknownFit(fitId, client.prefix);
+      print(flags.json === true ? JSON.stringify(status, null, 2) : formatStatus(status));
+    });
+  });
+}
+
+/** `featurewise cancel <fit-id>`: its jobs end as workers take them; no artifact is written. */
+export function cancelCommand(print: (text: string) => void): Command {
+  const cmd = new Command("cancel")
+    .description("cancel a fit submitted to the cluster")
+    .argument("<fit-id>", "the id `fit --redis` printed")
+    .option("--json", "print the outcome as JSON");
+  addClusterOptions(cmd);
+  return cmd.action(async (fitId: string, flags: StatusFlags) => {
+    await withClient(flags, async (client) => {
+      const r = await cancelFit(client, fitId);
+      const text = r.cancelled
+        ? `fit ${fitId} cancelled` +
+          (r.jobsRemoved ? "; its queued jobs were removed" : "; its running jobs end shortly")
+        : `fit ${fitId} had already ${r.state}; nothing to cancel`;
+      print(flags.json === true ? JSON.stringify({ fitId, ...r }, null, 2) : text);
+    });
+  });
+}
+
+function unknownFit(fitId: string, prefix: string): FeaturewiseError {
+  return new FeaturewiseError(
+    ErrorCodes.NOT_FOUND,
+    `no fit ${fitId} under queue prefix "${prefix}" (never submitted, or expired)`,
+  );
+}
+
+/** The status for people. */
+export function formatStatus(s: FitStatus): string {
+  const ago = (ms: number): string => `${((Date.now() - ms) / 1000).toFixed(0)} s ago`;
+  const lines = [
+    `fit ${s.fitId}: ${s.state}`,
+    `  source:    ${s.source}`,
+    `  out:       ${s.out}`,
+    `  shards:    ${s.shardsDone}/${s.shardsTotal ?? "?"} done`,
+    `  images:    ${s.images}/${s.imagesTotal ?? "?"} (${s.skipped} skipped)`,
+    `  submitted: ${new Date(s.submittedAt).toISOString()} (${ago(s.submittedAt)}), last change ${ago(s.updatedAt)}`,
+  ];
+  if (s.failure !== null) {
+    lines.push(
+      `  failure:   ${s.failure.code === null ? "" : `${s.failure.code} `}${s.failure.message}` +
+        (s.failure.job === "" ? "" : ` (job ${s.failure.job})`),
+    );
+  }
+  if (s.artifact !== null) lines.push(`  artifact:  ${s.artifact}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,100 @@
+import { hostname } from "node:os";
+import { Command, Option } from "commander";
+import {
+  BACKEND_NAMES,
+  parseFaultPlan,
+  QUEUE_NAMES,
+  redactRedisUrl,
+  startClusterWorker,
+  type QueueName,
+} from "@featurewise/jobs";
+import { readStorageConfig } from "@featurewise/storage";
+import { addClusterOptions, clusterTarget, type ClusterFlags } from "./cluster-options.js";
+import { parseChoice, parsePositiveInt } from "./parse-values.js";
+
+interface WorkerFlags extends ClusterFlags {
+  queues: string;
+  concurrency: string;
+  backend: string;
+  name?: string;
+  lockDuration: string;
+  stalledInterval: string;
+  faults?: string;
+}
+
+/**
+ * `featurewise worker`: a long-running process that takes the cluster's
+ * jobs until SIGTERM or SIGINT. The first signal stops taking jobs and
+ * lets the active ones finish; a second one stops at once (the active
+ * jobs then stall and run again on another worker).
+ */
+export function workerCommand(): Command {
+  const cmd = new Command("worker")
+    .description("take fit jobs from the cluster's queues (Redis) until stopped")
+    .option(
+      "--queues <list>",
+      `comma-separated queues to serve: ${QUEUE_NAMES.join(",")}`,
+      QUEUE_NAMES.join(","),
+    )
+    .option("--concurrency <n>", "jobs at once per queue", "1")
+    .option(
+      "--backend <name>",
+      `compute backend for fits that ask for auto: ${BACKEND_NAMES.join("|")}`,
+      "auto",
+    )
+    .option("--name <name>", "this worker's name in job records (default: host:pid)")
+    .option(
+      "--lock-duration <ms>",
+      "a job whose worker stops renewing its lock this long is run again elsewhere",
+      "30000",
+    )
+    .option("--stalled-interval <ms>", "how often to look for such stalled jobs", "30000")
+    .addOption(new Option("--faults <json>", "test-only fault injection").hideHelp());
+  addClusterOptions(cmd);
+  return cmd.action(async (flags: WorkerFlags) => {
+    const target = clusterTarget(flags, process.env);
+    const queues = [
+      ...new Set(
+        flags.queues.split(",").map((q) => parseChoice("--queues", q.trim(), QUEUE_NAMES)),
+      ),
+    ] as QueueName[];
+    const name = flags.name ?? `${hostname()}:${process.pid}`;
+    const log = (line: string): void => {
+      process.stderr.write(`${new Date().toISOString()} worker ${name}: ${line}\n`);
+    };
+    parseChoice("--backend", flags.backend, BACKEND_NAMES);
+    const worker = await startClusterWorker({
+      redisUrl: target.redisUrl,
+      prefix: target.prefix,
+      queues,
+      concurrency: parsePositiveInt("--concurrency", flags.concurrency),
+      backend: flags.backend,
+      name,
+      storage: readStorageConfig(process.env),
+      lockDurationMs: parsePositiveInt("--lock-duration", flags.lockDuration),
+      stalledIntervalMs: parsePositiveInt("--stalled-interval", flags.stalledInterval),
+      faults: flags.faults === undefined ? null : parseFaultPlan(flags.faults),
+      log,
+    });
+    log(
+      `ready: queues ${queues.join(",")} on ${redactRedisUrl(target.redisUrl)} ` +
+        `(prefix "${target.prefix}", pid ${process.pid})`,
+    );
+    await new Promise<void>((resolve, reject) => {
+      let stopping = false;
+      const stop = (signal: NodeJS.Signals): void => {
+        const force = stopping;
+        stopping = true;
+        log(
+          force
+            ? `${signal} again: stopping now; active jobs will run again elsewhere`
+            : `${signal}: finishing active jobs (send ${signal} again to stop at once)`,
+        );
+        worker.close(force).then(resolve, reject);
+      };
+      process.on("SIGTERM", stop);
+      process.on("SIGINT", stop);
+    });
+    log("stopped");
+  });
+}

@@ -1,0 +1,18 @@
+import type { Storage } from "@featurewise/storage";
+import type { SelectedBackend } from "../backends.js";
+import type { Decoder } from "../decode-stream.js";
+
+/** What the shard, reduce and finalize jobs need from the process that runs them. */
+export interface JobContext {
+  /** Opens the source and the artifact's store. */
+  readonly storage: Storage;
+  /**
+   * The compute backend for a job that asks for `requested` ("auto" means
+   * this worker's preference); loaded once per name and reused.
+   */
+  backend(requested: string): SelectedBackend;
+  /** Decodes batches of images (a decode pool shared by the jobs of this thread). */
+  readonly decoder: Decoder;
+  /** Decode batches in flight per shard. */
+  readonly decodeInFlight: number;
+}

@@ -1,0 +1,48 @@
+/**
+ * Which job failures are worth retrying. Bad input (a corrupt image under
+ * `--on-error fail`, a source that is not there, a malformed job) fails the
+ * same way every time, so it becomes BullMQ's UnrecoverableError and fails
+ * the fit at once instead of after a storm of retries; everything else
+ * (I/O, a backend that did not load on this node, a crash) is retried with
+ * backoff.
+ */
+import { UnrecoverableError } from "bullmq";
+import { ErrorCodes, isFeaturewiseError, type ErrorCode } from "@featurewise/core";
+
+const PERMANENT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCodes.INVALID_ARGUMENT,
+  ErrorCodes.EMPTY_SOURCE,
+  ErrorCodes.DECODE_FAILED,
+  ErrorCodes.SHAPE_MISMATCH,
+  ErrorCodes.ZCA_TOO_LARGE,
+  ErrorCodes.CORRUPT_ARTIFACT,
+  ErrorCodes.NOT_FOUND,
+]);
+
+/** An error as a job throws it: the message says where, `code` keeps the FeaturewiseError code. */
+export type JobError = Error & { code?: ErrorCode };
+
+/** True when `err` fails the same way on every attempt. */
+export function isPermanentError(err: unknown): boolean {
+  return isFeaturewiseError(err) && PERMANENT.has(err.code);
+}
+
+/**
+ * The error a job throws for `err`: UnrecoverableError for bad input,
+ * a plain Error otherwise (an UnrecoverableError passes as it is); the message starts with `where` (a shard id, a
+ * reduce node) and the FeaturewiseError code, if any, is kept as `code`.
+ */
+export function toJobError(err: unknown, where: string): JobError {
+  if (err instanceof UnrecoverableError) return err;
+  const message = `${where}: ${err instanceof Error ? err.message : String(err)}`;
+  const out: JobError = isPermanentError(err)
+    ? new UnrecoverableError(message)
+    : new Error(message, { cause: err });
+  if (isFeaturewiseError(err)) out.code = err.code;
+  return out;
+}
+
+/** Thrown when a job of a fit that already failed or was cancelled comes up: no work, no retry. */
+export function fitEndedError(fitId: string, state: string): JobError {
+  return new UnrecoverableError(`fit ${fitId} is ${state}; job skipped`);
+}

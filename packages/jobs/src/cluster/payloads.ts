@@ -1,0 +1,211 @@
+/**
+ * The data of each kind of job, as zod schemas. Every job is validated when
+ * it is submitted and again when a worker takes it, so a malformed job
+ * (another version's, or a hand-made one) fails at once, unrecoverably,
+ * naming the field. Jobs carry keys, counts and small shard specs, never
+ * matrices: a partial is 8·D(D+1)/2 bytes and lives in the object store.
+ */
+import { z } from "zod";
+import {
+  ErrorCodes,
+  FeaturewiseError,
+  PROFILES,
+  type DecodeSettings,
+  type ImageShape,
+  type MomentsKind,
+} from "@featurewise/core";
+import type { ShardSpec } from "@featurewise/dataset";
+import type { FitOptions, OnError } from "../fit-options.js";
+import { FIT_ID_PATTERN, type RetrySettings } from "./cluster-settings.js";
+import type { NodeKeys } from "./fit-names.js";
+
+const fitId = z.string().regex(FIT_ID_PATTERN);
+const count = z.number().int().nonnegative();
+const positiveInt = z.number().int().positive();
+
+const decodeSettings: z.ZodType<DecodeSettings> = z.object({
+  colorMode: z.enum(["rgb", "grayscale", "rgba"]),
+  targetSize: z.tuple([positiveInt, positiveInt]).nullable(),
+  interpolation: z.enum(["nearest", "bilinear", "bicubic"]),
+});
+
+const dataFormat = z.enum(["channels_last", "channels_first"]);
+const onError: z.ZodType<OnError> = z.enum(["skip", "fail"]);
+
+/** Schema of {@link FitOptions}. */
+export const fitOptionsSchema: z.ZodType<FitOptions> = z.object({
+  source: z.string().min(1),
+  out: z.string().min(1),
+  flags: z.object({
+    featurewiseCenter: z.boolean(),
+    featurewiseStdNormalization: z.boolean(),
+    zcaWhitening: z.boolean(),
+  }),
+  profile: z.enum(PROFILES as ["keras", "keras-preprocessing-1.1"]),
+  rescale: z.number().finite().nullable(),
+  zcaEpsilon: z.number().positive(),
+  dataFormat,
+  decode: decodeSettings,
+  onError,
+  backend: z.string().min(1),
+  maxZcaBytes: z.number().positive(),
+  imagesPerShard: positiveInt,
+});
+
+const imageShape: z.ZodType<ImageShape> = z.object({
+  height: positiveInt,
+  width: positiveInt,
+  channels: positiveInt,
+});
+
+const shardSpec: z.ZodType<ShardSpec> = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("range"),
+    index: count,
+    id: z.string().min(1),
+    startAfter: z.string().nullable(),
+    lastKey: z.string(),
+    count,
+    bytes: count,
+  }),
+  z.object({
+    kind: z.literal("tar"),
+    index: count,
+    id: z.string().min(1),
+    key: z.string().min(1),
+    size: count,
+    etag: z.string().exactOptional(),
+  }),
+]);
+
+const nodeKeys: z.ZodType<NodeKeys> = z.object({ moments: z.string(), sidecar: z.string() });
+
+const retry: z.ZodType<RetrySettings> = z.object({ attempts: positiveInt, backoffMs: count });
+
+/** A fit as submitted: lists the source, plans the shards and adds the flow. */
+export interface CoordinatorPayload {
+  readonly v: 1;
+  readonly fitId: string;
+  /** Epoch ms of the submission (the fit's timings start here). */
+  readonly submittedAt: number;
+  readonly options: FitOptions;
+  readonly retry: RetrySettings;
+}
+
+/** One shard: its spec and what decoding needs. */
+export interface ShardPayload {
+  readonly v: 1;
+  readonly fitId: string;
+  /** The artifact's location; partials go under its `.featurewise/<fitId>/`. */
+  readonly out: string;
+  readonly source: string;
+  readonly spec: ShardSpec;
+  readonly decode: DecodeSettings;
+  readonly dataFormat: FitOptions["dataFormat"];
+  readonly imageShape: ImageShape;
+  readonly kind: MomentsKind;
+  readonly onError: OnError;
+  readonly backend: string;
+  /** Where this shard's partial goes. */
+  readonly output: NodeKeys;
+}
+
+/** One node of the reduce tree: merges `inputs` in order into `output`. */
+export interface ReducePayload {
+  readonly v: 1;
+  readonly fitId: string;
+  readonly out: string;
+  /** From 1; level 0 is the shards. */
+  readonly level: number;
+  readonly index: number;
+  readonly inputs: readonly NodeKeys[];
+  readonly output: NodeKeys;
+}
+
+/** The root: the merged moments become the artifact. */
+export interface FinalizePayload {
+  readonly v: 1;
+  readonly fitId: string;
+  readonly submittedAt: number;
+  readonly options: FitOptions;
+  readonly imageShape: ImageShape;
+  /** The top of the merge tree. */
+  readonly input: NodeKeys;
+  /**
+   * Merge `input` into fresh moments first: the embedded TreeMerger does so
+   * when the top node was closed full (and for a single shard).
+   */
+  readonly wrap: boolean;
+  readonly shards: number;
+  /** Images listed, or null when only reading the shards tells (tar sources). */
+  readonly listed: number | null;
+  readonly fingerprint: string;
+}
+
+const schemas = {
+  coordinator: z.object({
+    v: z.literal(1),
+    fitId,
+    submittedAt: count,
+    options: fitOptionsSchema,
+    retry,
+  }) satisfies z.ZodType<CoordinatorPayload>,
+  shard: z.object({
+    v: z.literal(1),
+    fitId,
+    out: z.string().min(1),
+    source: z.string().min(1),
+    spec: shardSpec,
+    decode: decodeSettings,
+    dataFormat,
+    imageShape,
+    kind: z.enum(["full", "diagonal"]),
+    onError,
+    backend: z.string().min(1),
+    output: nodeKeys,
+  }) satisfies z.ZodType<ShardPayload>,
+  reduce: z.object({
+    v: z.literal(1),
+    fitId,
+    out: z.string().min(1),
+    level: positiveInt,
+    index: count,
+    inputs: z.array(nodeKeys).min(1),
+    output: nodeKeys,
+  }) satisfies z.ZodType<ReducePayload>,
+  finalize: z.object({
+    v: z.literal(1),
+    fitId,
+    submittedAt: count,
+    options: fitOptionsSchema,
+    imageShape,
+    input: nodeKeys,
+    wrap: z.boolean(),
+    shards: positiveInt,
+    listed: count.nullable(),
+    fingerprint: z.string(),
+  }) satisfies z.ZodType<FinalizePayload>,
+};
+
+/** The payload type of each queue. */
+export interface Payloads {
+  coordinator: CoordinatorPayload;
+  shard: ShardPayload;
+  reduce: ReducePayload;
+  finalize: FinalizePayload;
+}
+
+/**
+ * Validates the data of a job of queue `kind`.
+ * @throws FeaturewiseError INVALID_ARGUMENT naming every field that is wrong
+ */
+export function parsePayload<K extends keyof Payloads>(kind: K, data: unknown): Payloads[K] {
+  const result = schemas[kind].safeParse(data);
+  if (!result.success) {
+    throw new FeaturewiseError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `malformed ${kind} job: ${z.prettifyError(result.error).replace(/\n/g, "; ")}`,
+    );
+  }
+  return result.data as Payloads[K];
+}

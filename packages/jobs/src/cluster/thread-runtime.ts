@@ -1,0 +1,93 @@
+/**
+ * What one sandbox thread keeps between the jobs it runs: the storage
+ * configuration and its S3 client, one decode pool, the loaded compute
+ * backends, and a Redis connection to check that a job's fit is still on.
+ * The worker process hands the settings over as `workerData`.
+ */
+import { DecodePool } from "@featurewise/dataset";
+import { Storage, type StorageConfig } from "@featurewise/storage";
+import { selectBackend, type SelectedBackend } from "../backends.js";
+import type { Decoder } from "../decode-stream.js";
+import type { QueueName } from "./cluster-settings.js";
+import type { FaultPlan } from "./faults.js";
+import { FitStateStore, FINAL_STATES } from "./fit-state.js";
+import type { JobContext } from "./job-context.js";
+import { fitEndedError } from "./job-errors.js";
+import { createRedis } from "./redis-connection.js";
+
+/** The settings a worker process gives its sandbox threads. */
+export interface ThreadSettings {
+  /** The queue whose jobs this thread runs (decides what {@link ThreadRuntime.warm} starts). */
+  readonly queue: QueueName;
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly storage: StorageConfig;
+  /** Backend for fits that ask for "auto". */
+  readonly backend: string;
+  /** Decode threads per sandbox thread. */
+  readonly decodeThreads: number;
+  readonly faults: FaultPlan | null;
+}
+
+/** The resources of one sandbox thread (see the module comment). */
+export class ThreadRuntime implements JobContext {
+  readonly storage: Storage;
+  private pool: DecodePool | null = null;
+  private readonly backends = new Map<string, SelectedBackend>();
+  private fits: FitStateStore | null = null;
+
+  constructor(readonly settings: ThreadSettings) {
+    this.storage = new Storage(settings.storage);
+  }
+
+  /** Decodes on this thread's decode pool. */
+  readonly decoder: Decoder = (inputs, options) => {
+    this.pool ??= new DecodePool(this.settings.decodeThreads);
+    return this.pool.decodeMany(inputs, options);
+  };
+
+  /**
+   * Starts what this queue's jobs use (a shard thread's decode pool, the
+   * worker's backend) before the first job, so that job does not wait for it.
+   */
+  warm(): void {
+    if (this.settings.queue === "shard") this.pool ??= new DecodePool(this.settings.decodeThreads);
+    if (this.settings.queue === "shard" || this.settings.queue === "finalize") {
+      try {
+        this.backend("auto");
+      } catch {
+        // Reported by the first job that needs it.
+      }
+    }
+  }
+
+  /** As the embedded fit: three batches in flight per decode thread. */
+  get decodeInFlight(): number {
+    return Math.max(2, 3 * this.settings.decodeThreads);
+  }
+
+  /** The backend `requested` ("auto": this worker's `--backend`), loaded once per thread. */
+  backend(requested: string): SelectedBackend {
+    const name = requested === "auto" ? this.settings.backend : requested;
+    let b = this.backends.get(name);
+    if (b === undefined) {
+      b = selectBackend(name);
+      this.backends.set(name, b);
+    }
+    return b;
+  }
+
+  /**
+   * Throws an unrecoverable error when the fit already failed or was
+   * cancelled, so its remaining jobs end at once instead of running.
+   */
+  async checkFitActive(fitId: string): Promise<void> {
+    if (this.fits === null) {
+      const redis = createRedis(this.settings.redisUrl, "worker", "featurewise-sandbox");
+      this.fits = new FitStateStore(redis, this.settings.prefix);
+    }
+    const status = await this.fits.read(fitId);
+    if (status !== null && FINAL_STATES.includes(status.state) && status.state !== "succeeded")
+      throw fitEndedError(fitId, status.state);
+  }
+}

@@ -1,0 +1,91 @@
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
+import type { ObjectStore } from "@featurewise/storage";
+import { runCli, type CliRun } from "./cli.js";
+
+const BIN = fileURLToPath(new URL("../../packages/cli/bin/featurewise.js", import.meta.url));
+
+/** The artifact files that must be byte-identical between embedded and cluster fits. */
+export const BINARY_FILES = ["mean.npy", "std.npy", "moments.fwm", "stats.npz"] as const;
+
+/** The `fit --json` summary fields the tests look at. */
+export interface FitSummary {
+  readonly fitId?: string;
+  readonly n: number;
+  readonly skipped: number;
+  readonly skippedItems: Array<{ key: string; reason: string }>;
+  readonly artifact: string;
+  readonly seconds: number;
+}
+
+/** Runs `featurewise fit` in this process' way (embedded): REDIS_URL is cleared. */
+export async function embeddedFit(args: readonly string[], env: Record<string, string> = {}) {
+  const r = await runCli(["fit", ...args, "--json"], { ...env, REDIS_URL: "" });
+  if (r.code !== 0) throw new Error(`embedded fit exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as FitSummary;
+}
+
+/** Runs `featurewise fit --redis <url>` with the queue prefix; resolves with the whole run. */
+export function clusterFit(
+  redisUrl: string,
+  prefix: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<CliRun> {
+  return runCli(["fit", ...args, "--redis", redisUrl, "--json"], {
+    ...env,
+    FEATUREWISE_QUEUE_PREFIX: prefix,
+  });
+}
+
+/** Like {@link clusterFit}, also reporting the fit id as soon as it is submitted. */
+export function clusterFitWithId(
+  redisUrl: string,
+  prefix: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): { fitId: Promise<string>; done: Promise<CliRun> } {
+  const child = spawn(BIN, ["fit", ...args, "--redis", redisUrl, "--json"], {
+    env: { ...process.env, ...env, FEATUREWISE_QUEUE_PREFIX: prefix },
+  });
+  let stdout = "";
+  let stderr = "";
+  let found: (id: string) => void = () => {};
+  const fitId = new Promise<string>((resolve) => (found = resolve));
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+    const m = /submitted fit (\S+)/.exec(stderr);
+    if (m !== null) found(m[1]!);
+  });
+  const done = new Promise<CliRun>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+  return { fitId, done };
+}
+
+/** Parses a successful run's `--json` summary, failing with its stderr otherwise. */
+export function summaryOf(run: CliRun): FitSummary {
+  if (run.code !== 0) throw new Error(`fit exited ${run.code}: ${run.stderr}`);
+  return JSON.parse(run.stdout) as FitSummary;
+}
+
+/** Asserts that `files` are byte-identical in a local artifact and another (local or S3) one. */
+export async function expectSameArtifact(
+  localDir: string,
+  other: ObjectStore | string,
+  files: readonly string[] = BINARY_FILES,
+): Promise<void> {
+  for (const name of files) {
+    const a = readFileSync(path.join(localDir, name));
+    const b =
+      typeof other === "string"
+        ? readFileSync(path.join(other, name))
+        : Buffer.from(await other.get(name));
+    expect(a.equals(b), `${name} differs`).toBe(true);
+  }
+}

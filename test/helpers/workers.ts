@@ -1,0 +1,169 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+
+const BIN = fileURLToPath(new URL("../../packages/cli/bin/featurewise.js", import.meta.url));
+
+/** A `featurewise worker` child process. */
+export interface WorkerProcess {
+  readonly name: string;
+  readonly child: ChildProcess;
+  /** Its stderr so far. */
+  output(): string;
+  /** Resolves once its output matches `pattern`. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** Sends `signal` and resolves with the exit code (null when killed by a signal). */
+  signal(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+/** How a test worker is started. */
+export interface WorkerSpec {
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly name: string;
+  /** More `featurewise worker` arguments (queues, faults, ...). */
+  readonly args?: readonly string[];
+  readonly env?: Record<string, string>;
+}
+
+/**
+ * Starts a real worker process (`node packages/cli/bin/featurewise.js
+ * worker`) with short lock and stalled-check times, and waits until it is
+ * ready.
+ */
+export async function startWorker(spec: WorkerSpec): Promise<WorkerProcess> {
+  // Run as a user does (the file itself, so its shebang's node flags apply).
+  const child = spawn(
+    BIN,
+    [
+      "worker",
+      "--name",
+      spec.name,
+      "--lock-duration",
+      "2000",
+      "--stalled-interval",
+      "1000",
+      ...(spec.args ?? []),
+    ],
+    {
+      env: {
+        ...process.env,
+        ...spec.env,
+        REDIS_URL: spec.redisUrl,
+        FEATUREWISE_QUEUE_PREFIX: spec.prefix,
+      },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
+  let log = "";
+  const listeners = new Set<() => void>();
+  child.stderr!.on("data", (d: Buffer) => {
+    log += d.toString();
+    for (const l of listeners) l();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+  const waitFor = (pattern: RegExp, timeoutMs = 20_000): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (!pattern.test(log)) return;
+        cleanup();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`worker ${spec.name}: no ${pattern} in ${timeoutMs} ms; log:\n${log}`));
+      }, timeoutMs);
+      const onExit = (): void => {
+        cleanup();
+        reject(new Error(`worker ${spec.name} exited before ${pattern}; log:\n${log}`));
+      };
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        listeners.delete(check);
+        child.off("exit", onExit);
+      };
+      listeners.add(check);
+      child.once("exit", onExit);
+      check();
+    });
+  const worker: WorkerProcess = {
+    name: spec.name,
+    child,
+    output: () => log,
+    waitFor,
+    async signal(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+  await waitFor(/ready: queues/);
+  return worker;
+}
+
+/** Stops workers gracefully (SIGTERM), killing any that has not exited in 10 s. */
+export async function stopWorkers(workers: readonly WorkerProcess[]): Promise<void> {
+  await Promise.all(
+    workers.map(async (w) => {
+      const timer = setTimeout(() => w.child.kill("SIGKILL"), 10_000);
+      await w.signal("SIGTERM");
+      clearTimeout(timer);
+    }),
+  );
+}
+
+/** Ids and holders (`processedBy`) of the jobs active on `queue` now. */
+export async function activeJobs(
+  redisUrl: string,
+  prefix: string,
+  queue: string,
+): Promise<Array<{ id: string; worker: string | undefined }>> {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const q = new Queue(queue, { connection, prefix });
+  try {
+    const jobs = await q.getActive();
+    return jobs.map((j) => ({ id: j.id ?? "", worker: j.processedBy }));
+  } finally {
+    await q.close();
+    connection.disconnect();
+  }
+}
+
+/** A job's attempt counters, for asserting that it was (or was not) retried. */
+export async function jobAttempts(
+  redisUrl: string,
+  prefix: string,
+  queue: string,
+  jobId: string,
+): Promise<{ attemptsMade: number; attemptsStarted: number; stalledCounter: number } | null> {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const q = new Queue(queue, { connection, prefix });
+  try {
+    const job = await q.getJob(jobId);
+    if (job === undefined) return null;
+    return {
+      attemptsMade: job.attemptsMade,
+      attemptsStarted: job.attemptsStarted,
+      stalledCounter: job.stalledCounter,
+    };
+  } finally {
+    await q.close();
+    connection.disconnect();
+  }
+}
+
+/** Polls `probe` every 20 ms until it returns a value other than undefined. */
+export async function pollUntil<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
