@@ -67,7 +67,7 @@ export function fitCommand(print: (text: string) => void): Command {
       "skip (list unusable files in stats.json) | fail (stop at the first)",
       "skip",
     )
-    .option("--backend <name>", "compute backend: auto|js", "auto")
+    .option("--backend <name>", "compute backend: auto|cuda|openblas|tfjs|js", "auto")
     .option(
       "--max-zca-bytes <bytes>",
       "largest whitening matrix to build (like 2G)",

@@ -38,7 +38,7 @@ export function transformCommand(print: (text: string) => void): Command {
       "channels_last",
     )
     .option("--on-error <policy>", "skip|fail for unusable files", "skip")
-    .option("--backend <name>", "compute backend: auto|js", "auto")
+    .option("--backend <name>", "compute backend: auto|cuda|openblas|tfjs|js", "auto")
     .option("--json", "print the summary as JSON");
   addDecodeOptions(cmd);
   return cmd.action(async (source: string, flags: TransformFlags) => {

@@ -21,6 +21,10 @@ export const ErrorCodes = {
   BACKEND_UNAVAILABLE: "BACKEND_UNAVAILABLE",
   /** Reading or writing an object failed. */
   IO_ERROR: "IO_ERROR",
+  /** A cluster fit was cancelled. */
+  CANCELLED: "CANCELLED",
+  /** A cluster job crashed or stalled past its retries; the message names the job. */
+  JOB_FAILED: "JOB_FAILED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -11,13 +11,11 @@ import type { FitStatus } from "./fit-state.js";
 
 /**
  * Codes for a cancelled fit and for a job that failed without a
- * FeaturewiseError (it crashed, or stalled past its limit). Proposed as
- * new ErrorCodes `CANCELLED` and `JOB_FAILED`; until core has them, the
- * nearest existing code.
+ * FeaturewiseError (it crashed, or stalled past its limit).
  */
 const CLUSTER_CODES: { readonly cancelled: ErrorCode; readonly jobFailed: ErrorCode } = {
-  cancelled: ErrorCodes.IO_ERROR,
-  jobFailed: ErrorCodes.IO_ERROR,
+  cancelled: ErrorCodes.CANCELLED,
+  jobFailed: ErrorCodes.JOB_FAILED,
 };
 
 /** The error a fit that did not succeed ends with: the first failure's code and message. */
