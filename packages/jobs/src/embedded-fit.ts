@@ -8,10 +8,10 @@ import {
   type SkippedItem,
   type StatsDocument,
 } from "@featurewise/core";
-import { DecodePool, ListingFingerprint, openSource, type ShardSpec } from "@featurewise/dataset";
+import { DecodePool, openSource, type ShardSpec } from "@featurewise/dataset";
 import { Storage } from "@featurewise/storage";
 import { selectBackend, type SelectedBackend } from "./backends.js";
-import { checkOutputLocation, checkZcaSize, resolveImageShape } from "./fit-plan.js";
+import { checkOutputLocation, planFit } from "./fit-plan.js";
 import type { FitOptions, FitProgress } from "./fit-options.js";
 import { runInOrder } from "./ordered-pool.js";
 import { writeArtifact } from "./write-artifact.js";
@@ -70,31 +70,15 @@ async function fit(
   const store = storage.open(options.out);
   await checkOutputLocation(store);
 
-  const fingerprint = new ListingFingerprint();
-  async function* fingerprinted() {
-    for await (const item of source.list()) {
-      fingerprint.add(item);
-      if (fingerprint.items % 1000 === 0)
-        onProgress({ phase: "listing", done: 0, total: null, skipped: 0 });
-      yield item;
-    }
-  }
-  const shards: ShardSpec[] = [];
-  for await (const spec of source.planShards(fingerprinted(), {
-    imagesPerShard: options.imagesPerShard,
-  })) {
-    shards.push(spec);
-  }
-  if (fingerprint.items === 0)
-    throw new FeaturewiseError(ErrorCodes.EMPTY_SOURCE, `source ${source.uri} holds no files`);
-  // Object listings know their image count up front; tar shards only once read.
-  const total = shards.every((s) => s.kind === "range")
-    ? shards.reduce((sum, s) => sum + (s.kind === "range" ? s.count : 0), 0)
-    : null;
-
-  const imageShape = await resolveImageShape(source, shards, options.decode);
-  if (effective.zcaWhitening) checkZcaSize(imageShape, options.maxZcaBytes);
-  const kind = effective.zcaWhitening ? "full" : "diagonal";
+  const {
+    shards,
+    fingerprint,
+    listed: total,
+    imageShape,
+    kind,
+  } = await planFit(source, options, () =>
+    onProgress({ phase: "listing", done: 0, total: null, skipped: 0 }),
+  );
   const dim = flatSize(imageShape);
   const partialBytes = (kind === "full" ? dim * dim : dim) * 8 + 256 * dim * 8;
   const concurrency = Math.max(
@@ -160,7 +144,7 @@ async function fit(
     imageShape,
     skipped,
     // For tar sources `listed` counts the samples read, not the tar files.
-    source: { uri: source.uri, listed: total ?? done, fingerprint: fingerprint.digest() },
+    source: { uri: source.uri, listed: total ?? done, fingerprint },
     backend: { name: backend.la.name, reason: backend.reason },
     la: backend.la,
     started,

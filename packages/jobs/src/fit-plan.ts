@@ -1,12 +1,20 @@
 import {
+  coupleFlags,
   ErrorCodes,
   FeaturewiseError,
   isFeaturewiseError,
   flatSize,
   type DecodeSettings,
   type ImageShape,
+  type MomentsKind,
 } from "@featurewise/core";
-import { decodeImage, type ImageSource, type ShardSpec } from "@featurewise/dataset";
+import {
+  decodeImage,
+  ListingFingerprint,
+  type ImageSource,
+  type ShardSpec,
+} from "@featurewise/dataset";
+import type { FitOptions } from "./fit-options.js";
 import type { ObjectStore } from "@featurewise/storage";
 
 const CHANNELS = { grayscale: 1, rgb: 3, rgba: 4 } as const;
@@ -85,4 +93,52 @@ export async function checkOutputLocation(store: ObjectStore): Promise<void> {
   } catch (err) {
     if (isFeaturewiseError(err, ErrorCodes.NOT_FOUND)) throw err;
   }
+}
+
+/** What every executor knows before the first shard runs. */
+export interface FitPlan {
+  readonly shards: ShardSpec[];
+  /** sha256 over the listing (keys, sizes, ETags). */
+  readonly fingerprint: string;
+  /** Images listed; null for tar sources (known once their shards are read). */
+  readonly listed: number | null;
+  readonly imageShape: ImageShape;
+  /** "full" moments for ZCA, else "diagonal". */
+  readonly kind: MomentsKind;
+}
+
+/**
+ * Lists the source, cuts the listing into the default shard plan, fixes
+ * the image shape and checks the ZCA size: the part of a fit that the
+ * embedded executor and the cluster's coordinator share, so both plan alike.
+ * @param onListed - called every 1,000 listed objects
+ */
+export async function planFit(
+  source: ImageSource,
+  options: Pick<FitOptions, "flags" | "imagesPerShard" | "decode" | "maxZcaBytes">,
+  onListed: (count: number) => void = () => {},
+): Promise<FitPlan> {
+  const fingerprint = new ListingFingerprint();
+  async function* fingerprinted() {
+    for await (const item of source.list()) {
+      fingerprint.add(item);
+      if (fingerprint.items % 1000 === 0) onListed(fingerprint.items);
+      yield item;
+    }
+  }
+  const shards: ShardSpec[] = [];
+  const plan = source.planShards(fingerprinted(), { imagesPerShard: options.imagesPerShard });
+  for await (const spec of plan) shards.push(spec);
+  if (fingerprint.items === 0) {
+    throw new FeaturewiseError(ErrorCodes.EMPTY_SOURCE, `source ${source.uri} holds no files`);
+  }
+  // Object listings know their image count up front; tar shards only once read.
+  const listed = shards.every((s) => s.kind === "range")
+    ? shards.reduce((sum, s) => sum + (s.kind === "range" ? s.count : 0), 0)
+    : null;
+  const imageShape = await resolveImageShape(source, shards, options.decode);
+  const { effective } = coupleFlags(options.flags);
+  if (effective.zcaWhitening) checkZcaSize(imageShape, options.maxZcaBytes);
+  const kind = effective.zcaWhitening ? "full" : "diagonal";
+  return { shards, fingerprint: fingerprint.digest(), listed, imageShape, kind };
 }

@@ -1,8 +1,8 @@
 import type { FlowProducer } from "bullmq";
-import { coupleFlags, ErrorCodes, FeaturewiseError, flatSize } from "@featurewise/core";
-import { ListingFingerprint, openSource, type ShardSpec } from "@featurewise/dataset";
+import { flatSize } from "@featurewise/core";
+import { openSource } from "@featurewise/dataset";
 import type { Storage } from "@featurewise/storage";
-import { checkOutputLocation, checkZcaSize, resolveImageShape } from "../fit-plan.js";
+import { checkOutputLocation, planFit } from "../fit-plan.js";
 import { buildFitFlow, validateFlow } from "./fit-flow.js";
 import { planKey, shardKeys } from "./fit-names.js";
 import type { FitStateStore } from "./fit-state.js";
@@ -38,29 +38,7 @@ export async function runCoordinatorJob(
   const source = openSource(options.source, ctx.storage);
   const store = ctx.storage.open(options.out);
   await checkOutputLocation(store);
-  const fingerprint = new ListingFingerprint();
-  async function* fingerprinted() {
-    for await (const item of source.list()) {
-      fingerprint.add(item);
-      yield item;
-    }
-  }
-  const shards: ShardSpec[] = [];
-  for await (const spec of source.planShards(fingerprinted(), {
-    imagesPerShard: options.imagesPerShard,
-  })) {
-    shards.push(spec);
-  }
-  if (fingerprint.items === 0)
-    throw new FeaturewiseError(ErrorCodes.EMPTY_SOURCE, `source ${source.uri} holds no files`);
-  const listed = shards.every((s) => s.kind === "range")
-    ? shards.reduce((sum, s) => sum + (s.kind === "range" ? s.count : 0), 0)
-    : null;
-  const imageShape = await resolveImageShape(source, shards, options.decode);
-  const { effective } = coupleFlags(options.flags);
-  if (effective.zcaWhitening) checkZcaSize(imageShape, options.maxZcaBytes);
-  const kind = effective.zcaWhitening ? "full" : "diagonal";
-  const digest = fingerprint.digest();
+  const { shards, listed, imageShape, kind, fingerprint: digest } = await planFit(source, options);
 
   const shardPayloads = shards.map((spec): ShardPayload => ({
     v: 1,
