@@ -5,27 +5,15 @@
  */
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
 
+// The same length check as the TypeScript reference; only the dimension bound differs.
+export { checkLength } from "@featurewise/core";
+
 /** Throws INVALID_ARGUMENT unless `value` is a non-negative integer below 2³¹ (BLAS takes 32-bit ints). */
 export function checkDim(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 0 || value > 0x7fffffff) {
     throw new FeaturewiseError(
       ErrorCodes.INVALID_ARGUMENT,
       `${name} = ${value} is not an integer in [0, 2^31)`,
-    );
-  }
-}
-
-/** Throws INVALID_ARGUMENT unless `array` holds at least (or, if `exact`, exactly) `needed` values. */
-export function checkLength(
-  name: string,
-  array: Float64Array,
-  needed: number,
-  exact: boolean,
-): void {
-  if (exact ? array.length !== needed : array.length < needed) {
-    throw new FeaturewiseError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `${name} has ${array.length} values, needs ${exact ? "exactly" : "at least"} ${needed}`,
     );
   }
 }

@@ -4,3 +4,4 @@ export { JsLinearAlgebra } from "./js-linalg.js";
 export { symmetricEigen, type SymmetricEigen } from "./symmetric-eigen.js";
 export { syrkLower } from "./syrk.js";
 export { gemmRowMajor } from "./gemm.js";
+export { checkLength } from "./check-args.js";
