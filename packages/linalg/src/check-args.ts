@@ -3,10 +3,10 @@
  * TypeScript reference: a wrong length handed to BLAS reads or writes out of
  * bounds instead of throwing.
  */
-import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
+import { checkLength, ErrorCodes, FeaturewiseError } from "@featurewise/core";
 
 // The same length check as the TypeScript reference; only the dimension bound differs.
-export { checkLength } from "@featurewise/core";
+export { checkLength };
 
 /** Throws INVALID_ARGUMENT unless `value` is a non-negative integer below 2³¹ (BLAS takes 32-bit ints). */
 export function checkDim(name: string, value: number): void {
@@ -32,4 +32,27 @@ export function checkFiniteLower(a: Float64Array, n: number): void {
       }
     }
   }
+}
+
+/** The checks every backend's `syrk` makes: k×n `a`, n×n `c`. */
+export function checkSyrkArgs(a: Float64Array, k: number, n: number, c: Float64Array): void {
+  checkDim("k", k);
+  checkDim("n", n);
+  checkLength("a", a, k * n, false);
+  checkLength("c", c, n * n, true);
+}
+
+/** The checks every backend's `gemm` makes: m×k `a`, k×n `b`. */
+export function checkGemmArgs(
+  a: Float64Array,
+  b: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  checkDim("m", m);
+  checkDim("k", k);
+  checkDim("n", n);
+  checkLength("a", a, m * k, false);
+  checkLength("b", b, k * n, false);
 }

@@ -1,6 +1,12 @@
 /** The `cuda` backend: cuBLAS SYRK/GEMM and cuSOLVER's divide-and-conquer eigensolver. */
 import type { LinearAlgebra } from "@featurewise/core";
-import { checkDim, checkFiniteLower, checkLength } from "../check-args.js";
+import {
+  checkDim,
+  checkFiniteLower,
+  checkGemmArgs,
+  checkLength,
+  checkSyrkArgs,
+} from "../check-args.js";
 import { toDescendingRows, type EighResult } from "../eigen-order.js";
 import { callAsync } from "../koffi-runtime.js";
 import type { LibraryPathOverrides } from "../library-paths.js";
@@ -73,10 +79,7 @@ export class CudaLinearAlgebra implements LinearAlgebra {
     alpha: number,
     beta: number,
   ): Promise<void> {
-    checkDim("k", k);
-    checkDim("n", n);
-    checkLength("a", a, k * n, false);
-    checkLength("c", c, n * n, true);
+    checkSyrkArgs(a, k, n, c);
     if (beta === 0) scaleLower(c, n, 0);
     if (n === 0 || k === 0 || alpha === 0) {
       scaleLower(c, n, beta);
@@ -121,11 +124,7 @@ export class CudaLinearAlgebra implements LinearAlgebra {
     k: number,
     n: number,
   ): Promise<Float64Array> {
-    checkDim("m", m);
-    checkDim("k", k);
-    checkDim("n", n);
-    checkLength("a", a, m * k, false);
-    checkLength("b", b, k * n, false);
+    checkGemmArgs(a, b, m, k, n);
     const c = new Float64Array(m * n);
     if (m === 0 || n === 0 || k === 0) return c;
     const { ctx } = this;

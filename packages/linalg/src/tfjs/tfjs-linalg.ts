@@ -10,7 +10,7 @@
 import { createRequire } from "node:module";
 import { JsLinearAlgebra, type LinearAlgebra } from "@featurewise/core";
 import { backendUnavailable, firstLine } from "../backend-unavailable.js";
-import { checkDim, checkLength } from "../check-args.js";
+import { checkGemmArgs, checkSyrkArgs } from "../check-args.js";
 import type { EighResult } from "../eigen-order.js";
 import { addLowerFromFloat32, scaleLower } from "../lower-triangle.js";
 
@@ -73,10 +73,7 @@ export class TfjsLinearAlgebra implements LinearAlgebra {
     alpha: number,
     beta: number,
   ): Promise<void> {
-    checkDim("k", k);
-    checkDim("n", n);
-    checkLength("a", a, k * n, false);
-    checkLength("c", c, n * n, true);
+    checkSyrkArgs(a, k, n, c);
     if (n === 0 || k === 0 || alpha === 0) {
       scaleLower(c, n, beta);
       return;
@@ -101,11 +98,7 @@ export class TfjsLinearAlgebra implements LinearAlgebra {
     k: number,
     n: number,
   ): Promise<Float64Array> {
-    checkDim("m", m);
-    checkDim("k", k);
-    checkDim("n", n);
-    checkLength("a", a, m * k, false);
-    checkLength("b", b, k * n, false);
+    checkGemmArgs(a, b, m, k, n);
     if (m === 0 || n === 0 || k === 0) return new Float64Array(m * n);
     const ta = this.tf.tensor2d(Float32Array.from(a.subarray(0, m * k)), [m, k], "float32");
     const tb = this.tf.tensor2d(Float32Array.from(b.subarray(0, k * n)), [k, n], "float32");
