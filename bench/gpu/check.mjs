@@ -131,6 +131,25 @@ for (const n of [1, 2, 17, 120, 301, 600]) {
     );
   }
 }
+// The size of a 32x32x3 ZCA fit, against openblas only (js would take minutes).
+for (const [name, ref] of references.filter(([n]) => n === "openblas")) {
+  const n = 3072;
+  const a = await spd(n, 11);
+  const t0 = performance.now();
+  const got = await la.eigh(a, n);
+  const t1 = performance.now();
+  const r = await ref.eigh(a, n);
+  const t2 = performance.now();
+  console.log(
+    `eigh n=${n}: cuda ${((t1 - t0) / 1000).toFixed(2)} s, ${name} ${((t2 - t1) / 1000).toFixed(2)} s`,
+  );
+  report(`eigh n=${n} eigenvalues vs ${name}`, relErr(got.values, r.values), 1e-10);
+  report(
+    `eigh n=${n} whitening matrix vs ${name}`,
+    relErr(await whitening(la, a, n), await whitening(ref, a, n)),
+    1e-8,
+  );
+}
 failures += await checkParityFixtures(repoRoot, la, js, report);
 cuda.dispose();
 console.log(failures === 0 ? "ALL CUDA CHECKS PASSED" : `${failures} CUDA CHECK(S) FAILED`);

@@ -42,6 +42,27 @@ rm -rf "$GPU/node_modules/koffi/doc" "$GPU/node_modules/koffi/vendor"
 mkdir -p "$GPU/node_modules/@koromix/koffi-linux-x64"
 cp -r "$NATIVE/package.json" "$NATIVE/index.js" "$NATIVE/linux_x64" "$GPU/node_modules/@koromix/koffi-linux-x64/"
 
+# OpenBLAS and LAPACKE with their Fortran runtime, when this machine has them,
+# so that run.sh can compare cuda with openblas directly (GPU images rarely
+# ship a system libopenblas). Missing here: run.sh compares with js alone.
+LIBS=(libopenblas.so.0 liblapacke.so.3 libblas.so.3 liblapack.so.3 libtmglib.so.3 libgfortran.so.5 libquadmath.so.0)
+STAGE=$(mktemp -d)
+for lib in "${LIBS[@]}"; do
+  src=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ { print $NF; exit }')
+  if [ -z "$src" ]; then
+    echo "($lib not found: openblas will not be carried)"
+    rm -rf "$STAGE"
+    STAGE=""
+    break
+  fi
+  cp -L "$src" "$STAGE/$lib"
+done
+if [ -n "$STAGE" ]; then
+  echo "compressing OpenBLAS/LAPACKE ..."
+  tar -C "$STAGE" -cf - "${LIBS[@]}" | xz -T2 -6 >"$GPU/openblas.tar.xz"
+  rm -rf "$STAGE"
+fi
+
 # Smoke test with this machine's node: the layout resolves and loads.
 SMOKE=$(mktemp -d)
 ln -s "$ROOT/$GPU/node_modules" "$SMOKE/node_modules"
@@ -57,7 +78,7 @@ rm -rf "$SMOKE"
 BYTES=$(du -sb "$GPU" | cut -f1)
 MIB=$(((BYTES + 1048575) / 1048576))
 echo ".gpu: ${MIB} MiB (limit ${LIMIT_MIB} MiB)"
-du -sh "$GPU/node.xz" "$GPU/node_modules/koffi" "$GPU/node_modules/@koromix" "$GPU/node_modules/@featurewise" | sed 's/^/  /'
+du -sh "$GPU"/*.xz "$GPU/node_modules/koffi" "$GPU/node_modules/@koromix" "$GPU/node_modules/@featurewise" | sed 's/^/  /'
 if [ "$MIB" -ge "$LIMIT_MIB" ]; then
   echo "prepare.sh: .gpu is ${MIB} MiB, over the ${LIMIT_MIB} MiB limit" >&2
   exit 1

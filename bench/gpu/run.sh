@@ -23,6 +23,16 @@ else
     "$GPU/node.xz" "$WORK/node"
 fi
 chmod +x "$WORK/node"
+if [ -f "$GPU/openblas.tar.xz" ]; then
+  mkdir -p "$WORK/lib"
+  if command -v xz >/dev/null; then
+    xz -dc "$GPU/openblas.tar.xz" | tar -C "$WORK/lib" -xf -
+  else
+    python3 -c 'import tarfile, sys; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$GPU/openblas.tar.xz" "$WORK/lib"
+  fi
+  export LD_LIBRARY_PATH="$WORK/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  export FEATUREWISE_OPENBLAS_LIB="$WORK/lib/libopenblas.so.0" FEATUREWISE_LAPACKE_LIB="$WORK/lib/liblapacke.so.3"
+fi
 ln -s "$GPU/node_modules" "$WORK/node_modules"
 cp "$ROOT"/bench/gpu/*.mjs "$WORK/"
 NODE="$WORK/node"
