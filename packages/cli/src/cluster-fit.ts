@@ -1,10 +1,5 @@
-import {
-  ClusterClient,
-  redactRedisUrl,
-  submitFit,
-  watchFit,
-  type FitOptions,
-} from "@featurewise/jobs";
+import { redactRedisUrl, type FitOptions } from "@featurewise/jobs";
+import { ClusterClient, submitFit, watchFit } from "@featurewise/jobs/cluster";
 import type { Storage } from "@featurewise/storage";
 import { ClusterProgressLine } from "./cluster-progress.js";
 import { clusterTarget } from "./cluster-options.js";

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
-import { cancelFit, ClusterClient, type FitStatus } from "@featurewise/jobs";
+import type { ClusterClient, FitStatus } from "@featurewise/jobs/cluster";
 import { addClusterOptions, clusterTarget, type ClusterFlags } from "./cluster-options.js";
 
 interface StatusFlags extends ClusterFlags {
@@ -8,12 +8,16 @@ interface StatusFlags extends ClusterFlags {
   cancel?: boolean;
 }
 
+/** The cluster modules (BullMQ, ioredis), loaded only by the commands that talk to one. */
+const cluster = () => import("@featurewise/jobs/cluster");
+
 /** Runs `work` with a client of the cluster the flags name. */
 async function withClient<T>(
   flags: ClusterFlags,
   work: (client: ClusterClient) => Promise<T>,
 ): Promise<T> {
   const target = clusterTarget(flags, process.env);
+  const { ClusterClient } = await cluster();
   const client = await ClusterClient.connect(target.redisUrl, target.prefix);
   try {
     return await work(client);
@@ -32,7 +36,7 @@ export function statusCommand(print: (text: string) => void): Command {
   addClusterOptions(cmd);
   return cmd.action(async (fitId: string, flags: StatusFlags) => {
     await withClient(flags, async (client) => {
-      if (flags.cancel === true) await cancelFit(client, fitId);
+      if (flags.cancel === true) await (await cluster()).cancelFit(client, fitId);
       const status = await client.fits.read(fitId);
       if (status === null) throw unknownFit(fitId, client.prefix);
       print(flags.json === true ? JSON.stringify(status, null, 2) : formatStatus(status));
@@ -49,7 +53,7 @@ export function cancelCommand(print: (text: string) => void): Command {
   addClusterOptions(cmd);
   return cmd.action(async (fitId: string, flags: StatusFlags) => {
     await withClient(flags, async (client) => {
-      const r = await cancelFit(client, fitId);
+      const r = await (await cluster()).cancelFit(client, fitId);
       const text = r.cancelled
         ? `fit ${fitId} cancelled` +
           (r.jobsRemoved ? "; its queued jobs were removed" : "; its running jobs end shortly")

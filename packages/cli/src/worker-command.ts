@@ -1,13 +1,6 @@
 import { hostname } from "node:os";
 import { Command, Option } from "commander";
-import {
-  BACKEND_NAMES,
-  parseFaultPlan,
-  QUEUE_NAMES,
-  redactRedisUrl,
-  startClusterWorker,
-  type QueueName,
-} from "@featurewise/jobs";
+import { BACKEND_NAMES, QUEUE_NAMES, redactRedisUrl, type QueueName } from "@featurewise/jobs";
 import { readStorageConfig } from "@featurewise/storage";
 import { addClusterOptions, clusterTarget, type ClusterFlags } from "./cluster-options.js";
 import { parseChoice, parsePositiveInt } from "./parse-values.js";
@@ -63,6 +56,7 @@ export function workerCommand(): Command {
       process.stderr.write(`${new Date().toISOString()} worker ${name}: ${line}\n`);
     };
     parseChoice("--backend", flags.backend, BACKEND_NAMES);
+    const { parseFaultPlan, startClusterWorker } = await import("@featurewise/jobs/cluster");
     const worker = await startClusterWorker({
       redisUrl: target.redisUrl,
       prefix: target.prefix,

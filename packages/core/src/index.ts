@@ -2,7 +2,7 @@ export * from "./errors.js";
 export type { LinearAlgebra } from "./linalg/linear-algebra.js";
 export {
   accumulateBatch,
-  accumulateSums,
+  momentsFromSums,
   createMoments,
   mergeAll,
   mergeInto,

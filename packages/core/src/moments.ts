@@ -66,29 +66,42 @@ export async function accumulateBatch(
 }
 
 /**
- * Adds a batch given by its per-position sums Σx and Σx² (diagonal moments
- * only): the batch's mean is Σx/k and its co-moment diagonal Σx² − Σx·mean,
- * merged in like {@link accumulateBatch}. Exact sums of 8-bit pixel values
- * (they fit float64 exactly) make this as accurate as centring the batch.
- * @param sum - Σx over the batch (dim values); @param sumSquares - Σx² (dim values)
+ * The moments of `n` images from their plain sums: Σx (`sum`, D values) and
+ * Σxxᵀ (`products`: the lower triangle of a D×D row-major matrix for "full",
+ * the D squares Σx² for "diagonal"). `products` becomes the co-moment: it is
+ * converted in place and owned by the result.
+ *
+ * Meant for 8-bit pixel values, whose sums float64 holds exactly (whatever
+ * the order of the additions, so a BLAS SYRK of raw pixels is exact too).
+ * Each co-moment entry is then computed as (n·Σxᵢxⱼ − ΣxᵢΣxⱼ)/n: both
+ * products are exact integers while 255²·n² < 2⁵³ (n ≤ 372,000 images), so
+ * the entry is correctly rounded and a constant position gets exactly 0;
+ * beyond that it is within a few ulps of n·Σxᵢxⱼ.
  */
-export function accumulateSums(
-  target: Moments,
-  rows: number,
+export function momentsFromSums(
+  kind: MomentsKind,
+  dim: number,
+  n: number,
   sum: Float64Array,
-  sumSquares: Float64Array,
-): void {
-  if (target.kind !== "diagonal") throw new Error("accumulateSums is for diagonal moments");
-  if (rows === 0) return;
-  const dim = target.dim;
-  const batchMean = new Float64Array(dim);
-  const diag = target.comoment;
-  for (let j = 0; j < dim; j++) {
-    const mean = sum[j]! / rows;
-    batchMean[j] = mean;
-    diag[j]! += sumSquares[j]! - sum[j]! * mean;
+  products: Float64Array,
+): Moments {
+  const size = kind === "full" ? dim * dim : dim;
+  if (sum.length !== dim || products.length !== size) {
+    throw new Error(`momentsFromSums: expected ${dim} sums and ${size} products`);
   }
-  addMeanShift(target, rows, batchMean);
+  const mean = new Float64Array(dim);
+  if (n === 0) return { kind, dim, n, mean, comoment: products.fill(0) };
+  for (let j = 0; j < dim; j++) mean[j] = sum[j]! / n;
+  if (kind === "diagonal") {
+    for (let j = 0; j < dim; j++) products[j] = (n * products[j]! - sum[j]! * sum[j]!) / n;
+  } else {
+    for (let i = 0; i < dim; i++) {
+      const row = i * dim;
+      const si = sum[i]!;
+      for (let j = 0; j <= i; j++) products[row + j] = (n * products[row + j]! - si * sum[j]!) / n;
+    }
+  }
+  return { kind, dim, n, mean, comoment: products };
 }
 
 /**

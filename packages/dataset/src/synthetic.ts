@@ -1,6 +1,6 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import sharp from "sharp";
+import { loadSharp } from "./decode/load-sharp.js";
 
 /** A deterministic synthetic image set, for demos, tests and benchmarks. */
 export interface SyntheticImagesOptions {
@@ -81,6 +81,7 @@ export async function writeSyntheticImages(
 ): Promise<string[]> {
   const o = { ...DEFAULTS, ...options };
   const keys = Array.from({ length: o.count }, (_, i) => syntheticKey(i, o.perFolder));
+  const sharp = await loadSharp();
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < o.count) {

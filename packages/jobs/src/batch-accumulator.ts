@@ -1,9 +1,7 @@
 import {
-  accumulateBatch,
-  accumulateSums,
   addImageSums,
-  createMoments,
   flatSize,
+  momentsFromSums,
   writeImageRow,
   type DataFormat,
   type ImageShape,
@@ -13,53 +11,65 @@ import {
 } from "@featurewise/core";
 
 /**
- * Collects decoded images into batches and folds each full batch into
- * moments: "full" moments through a float64 batch and SYRK, "diagonal"
- * (mean/std) moments through exact per-position sums of the 8-bit values.
+ * Sums a shard's 8-bit images exactly and turns the sums into moments once,
+ * at the end ({@link momentsFromSums}): Σx and Σx² image by image for
+ * "diagonal" (mean/std) moments; for "full" moments Σx, and Σxxᵀ by SYRK of
+ * raw float64 batches (sums of 8-bit products are integers, which float64
+ * adds exactly in any order, so no centring is needed for accuracy).
  */
 export class BatchAccumulator {
-  readonly moments: Moments;
   private readonly dim: number;
+  private readonly sum: Float64Array;
+  /** Σxxᵀ (lower triangle) for "full", Σx² for "diagonal". */
+  private readonly products: Float64Array;
+  /** The pending SYRK batch ("full" only). */
   private readonly rowsBuffer: Float64Array | null;
-  private readonly sum: Float64Array | null;
-  private readonly sumSquares: Float64Array | null;
   private rows = 0;
+  private n = 0;
 
   constructor(
-    kind: MomentsKind,
+    private readonly kind: MomentsKind,
     private readonly shape: ImageShape,
     private readonly format: DataFormat,
     private readonly la: LinearAlgebra,
     private readonly batchSize = 256,
   ) {
     this.dim = flatSize(shape);
-    this.moments = createMoments(kind, this.dim);
     const full = kind === "full";
+    this.sum = new Float64Array(this.dim);
+    this.products = new Float64Array(full ? this.dim * this.dim : this.dim);
     this.rowsBuffer = full ? new Float64Array(batchSize * this.dim) : null;
-    this.sum = full ? null : new Float64Array(this.dim);
-    this.sumSquares = full ? null : new Float64Array(this.dim);
   }
 
   /** Adds one HWC uint8 image of the accumulator's shape. */
   async add(hwc: Uint8Array): Promise<void> {
-    if (this.rowsBuffer !== null) {
-      writeImageRow(hwc, this.shape, this.format, this.rowsBuffer, this.rows * this.dim);
-    } else {
-      addImageSums(hwc, this.shape, this.format, this.sum!, this.sumSquares!);
+    this.n++;
+    if (this.rowsBuffer === null) {
+      addImageSums(hwc, this.shape, this.format, this.sum, this.products);
+      return;
     }
+    writeImageRow(hwc, this.shape, this.format, this.rowsBuffer, this.rows * this.dim);
     if (++this.rows === this.batchSize) await this.flush();
   }
 
-  /** Folds the images added since the last full batch into the moments. */
-  async flush(): Promise<void> {
-    if (this.rows === 0) return;
-    if (this.rowsBuffer !== null) {
-      await accumulateBatch(this.moments, this.rowsBuffer, this.rows, this.la);
-    } else {
-      accumulateSums(this.moments, this.rows, this.sum!, this.sumSquares!);
-      this.sum!.fill(0);
-      this.sumSquares!.fill(0);
+  /**
+   * The moments of every image added. Call once, at the end: the
+   * accumulator's buffers become the result's.
+   */
+  async moments(): Promise<Moments> {
+    await this.flush();
+    return momentsFromSums(this.kind, this.dim, this.n, this.sum, this.products);
+  }
+
+  /** Folds the pending batch into Σx and Σxxᵀ. */
+  private async flush(): Promise<void> {
+    if (this.rows === 0 || this.rowsBuffer === null) return;
+    const { dim, rows, rowsBuffer, sum } = this;
+    for (let r = 0; r < rows; r++) {
+      const off = r * dim;
+      for (let j = 0; j < dim; j++) sum[j]! += rowsBuffer[off + j]!;
     }
+    await this.la.syrk(rowsBuffer, rows, dim, this.products, 1, 1);
     this.rows = 0;
   }
 }

@@ -78,9 +78,7 @@ export async function computeShardMoments(shard: Shard, ctx: ShardContext): Prom
     await batches.add((result as { image: DecodedImage }).image.data);
     ctx.onImage?.(false);
   }
-  await batches.flush();
-  const moments = batches.moments;
-  return { moments, skipped };
+  return { moments: await batches.moments(), skipped };
 }
 
 /**

@@ -20,7 +20,8 @@
  * Pillow reads but sharp does not fail as "not an image".
  */
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
-import sharp, { type Metadata, type OutputInfo } from "sharp";
+import type { Metadata, OutputInfo } from "sharp";
+import { loadSharp } from "./load-sharp.js";
 import {
   cmykToRGB,
   convertForColorMode,
@@ -36,10 +37,6 @@ import {
   type DecodeOptions,
   type Interpolation,
 } from "./types.js";
-
-// Every input is decoded once: libvips' operation cache would only grow RSS.
-sharp.cache(false);
-sharp.concurrency(1);
 
 /** Formats both sharp and Pillow 9.4 read. sharp also reads SVG, HEIF/AVIF, which Keras cannot. */
 const SUPPORTED_FORMATS = new Set(["jpeg", "png", "webp", "gif", "tiff"]);
@@ -123,6 +120,7 @@ export async function decodeImage(
     autoOrient: false,
   } as const;
 
+  const sharp = await loadSharp();
   let meta: Metadata;
   try {
     meta = await sharp(bytes, input).metadata();

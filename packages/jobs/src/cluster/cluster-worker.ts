@@ -18,7 +18,8 @@ import { jobIds } from "./fit-names.js";
 import { FitStateStore, FINAL_STATES } from "./fit-state.js";
 import { fitEndedError, toJobError, type JobError } from "./job-errors.js";
 import { parsePayload } from "./payloads.js";
-import { createRedis, readEvictionPolicy, redactRedisUrl } from "./redis-connection.js";
+import { createRedis, readEvictionPolicy } from "./redis-connection.js";
+import { redactRedisUrl } from "./redis-url.js";
 import type { ShardJobResult } from "./shard-job.js";
 import type { ThreadSettings } from "./thread-runtime.js";
 

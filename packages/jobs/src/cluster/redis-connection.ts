@@ -7,50 +7,11 @@
  *   missing Redis is reported at once instead of hanging.
  */
 import { Redis } from "ioredis";
-import { z } from "zod";
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
+import { redactRedisUrl } from "./redis-url.js";
 
 /** Who holds a connection; decides its retry behaviour (see the module comment). */
 export type RedisRole = "worker" | "client";
-
-const redisUrlSchema = z
-  .string()
-  .trim()
-  .refine((s) => {
-    try {
-      const u = new URL(s);
-      return (u.protocol === "redis:" || u.protocol === "rediss:") && u.hostname !== "";
-    } catch {
-      return false;
-    }
-  });
-
-/**
- * Checks a Redis URL (from `--redis` or `REDIS_URL`): `redis://[user:pass@]host[:port][/db]`
- * or `rediss://` for TLS.
- * @throws FeaturewiseError INVALID_ARGUMENT naming where the value came from
- */
-export function parseRedisUrl(value: string, origin: string): string {
-  const result = redisUrlSchema.safeParse(value);
-  if (!result.success) {
-    throw new FeaturewiseError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `${origin} ${JSON.stringify(redactRedisUrl(value))}: expected a URL like redis://host:6379 or rediss://host:6380/0`,
-    );
-  }
-  return result.data;
-}
-
-/** The URL without its password, for messages and logs. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password !== "") u.password = "***";
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, "//***@");
-  }
-}
 
 /**
  * A connection for `role`. "client" connections start lazily: call
