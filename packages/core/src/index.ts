@@ -1,5 +1,5 @@
 export * from "./errors.js";
-export type { LinearAlgebra } from "./linalg/linear-algebra.js";
+export { PIXEL_SYRK_MAX_ROWS, type LinearAlgebra } from "./linalg/linear-algebra.js";
 export {
   accumulateBatch,
   momentsFromSums,

@@ -2,6 +2,7 @@ import {
   addImageSums,
   flatSize,
   momentsFromSums,
+  PIXEL_SYRK_MAX_ROWS,
   writeImageRow,
   type DataFormat,
   type ImageShape,
@@ -69,7 +70,12 @@ export class BatchAccumulator {
       const off = r * dim;
       for (let j = 0; j < dim; j++) sum[j]! += rowsBuffer[off + j]!;
     }
-    await this.la.syrk(rowsBuffer, rows, dim, this.products, 1, 1);
+    // Exact either way; the pixel path may use float32 (faster), for batches it can take.
+    if (this.la.syrkPixels !== undefined && rows <= PIXEL_SYRK_MAX_ROWS) {
+      await this.la.syrkPixels(rowsBuffer, rows, dim, this.products);
+    } else {
+      await this.la.syrk(rowsBuffer, rows, dim, this.products, 1, 1);
+    }
     this.rows = 0;
   }
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ErrorCodes, isFeaturewiseError, type LinearAlgebra } from "@featurewise/core";
+import {
+  ErrorCodes,
+  isFeaturewiseError,
+  PIXEL_SYRK_MAX_ROWS,
+  type LinearAlgebra,
+} from "@featurewise/core";
 import {
   nativeBackends,
   randomNormal,
@@ -50,6 +55,35 @@ for (const backend of nativeBackends()) {
       for (let i = 0; i < n; i++)
         for (let j = i + 1; j < n; j++) expect(got[i * n + j]).toBe(c[i * n + j]);
     });
+
+    it.skipIf(backend.la === null).each([
+      [1, 3],
+      [256, 300],
+      [100, 65],
+    ])("syrkPixels k=%i n=%i of 8-bit values equals float64 SYRK bit for bit", async (k, n) => {
+      const rand = seededRandom(k + n);
+      // Mostly 255s: the largest sums a pixel batch can reach, where float32 would first round.
+      const a = Float64Array.from({ length: k * n }, () =>
+        rand() < 0.8 ? 255 : Math.floor(rand() * 256),
+      );
+      const c = Float64Array.from({ length: n * n }, (_, i) => i * 65025);
+      const expected = c.slice();
+      await reference.syrk(a, k, n, expected, 1, 1);
+      const got = c.slice();
+      await la.syrkPixels!(a, k, n, got);
+      expect(got).toEqual(expected);
+    });
+
+    it.skipIf(backend.la === null)(
+      "syrkPixels refuses more rows than float32 sums exactly",
+      async () => {
+        const n = 2;
+        const k = PIXEL_SYRK_MAX_ROWS + 1;
+        await expect(
+          la.syrkPixels!(new Float64Array(k * n), k, n, new Float64Array(4)),
+        ).rejects.toThrow(/k = 257 rows, at most 256/);
+      },
+    );
 
     it.skipIf(backend.la === null)(
       "syrk: beta = 0 clears NaN; a subarray batch is read from its offset",

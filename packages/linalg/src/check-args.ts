@@ -3,7 +3,12 @@
  * TypeScript reference: a wrong length handed to BLAS reads or writes out of
  * bounds instead of throwing.
  */
-import { checkLength, ErrorCodes, FeaturewiseError } from "@featurewise/core";
+import {
+  checkLength,
+  ErrorCodes,
+  FeaturewiseError,
+  PIXEL_SYRK_MAX_ROWS,
+} from "@featurewise/core";
 
 // The same length check as the TypeScript reference; only the dimension bound differs.
 export { checkLength };
@@ -40,6 +45,17 @@ export function checkSyrkArgs(a: Float64Array, k: number, n: number, c: Float64A
   checkDim("n", n);
   checkLength("a", a, k * n, false);
   checkLength("c", c, n * n, true);
+}
+
+/** The checks of `syrkPixels`: those of `syrk`, and at most PIXEL_SYRK_MAX_ROWS rows. */
+export function checkPixelSyrkArgs(a: Float64Array, k: number, n: number, c: Float64Array): void {
+  checkSyrkArgs(a, k, n, c);
+  if (k > PIXEL_SYRK_MAX_ROWS) {
+    throw new FeaturewiseError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `syrkPixels: k = ${k} rows, at most ${PIXEL_SYRK_MAX_ROWS} (beyond, float32 sums of 8-bit products are no longer exact)`,
+    );
+  }
 }
 
 /** The checks every backend's `gemm` makes: m×k `a`, k×n `b`. */

@@ -1,5 +1,5 @@
 /** Linear algebra: the backend interface and the pure-TypeScript reference backend. */
-export type { LinearAlgebra } from "./linear-algebra.js";
+export { PIXEL_SYRK_MAX_ROWS, type LinearAlgebra } from "./linear-algebra.js";
 export { JsLinearAlgebra } from "./js-linalg.js";
 export { symmetricEigen, type SymmetricEigen } from "./symmetric-eigen.js";
 export { syrkLower } from "./syrk.js";

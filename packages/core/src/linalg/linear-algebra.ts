@@ -4,6 +4,9 @@
  * Methods are async so that a backend may run on a thread pool or a GPU
  * without blocking the event loop; the pure-TypeScript reference runs inline.
  */
+/** Most rows of one {@link LinearAlgebra.syrkPixels} call: 256·255² < 2²⁴ (float32's exact integers). */
+export const PIXEL_SYRK_MAX_ROWS = 256;
+
 export interface LinearAlgebra {
   /** Backend name as shown to users: "js", "openblas", "cuda", "tfjs". */
   readonly name: string;
@@ -22,6 +25,16 @@ export interface LinearAlgebra {
     alpha: number,
     beta: number,
   ): Promise<void>;
+
+  /**
+   * Optional fast path of {@link syrk} with alpha = beta = 1 for batches of
+   * 8-bit pixel values (integers 0–255) of at most {@link PIXEL_SYRK_MAX_ROWS}
+   * rows. Every partial sum of such products is an integer below 2²⁴, so a
+   * float32 SYRK is exact: the result equals the float64 one bit for bit.
+   * @param a - k×n row-major, integers 0–255
+   * @param c - n×n row-major; C += AᵀA on the lower triangle
+   */
+  syrkPixels?(a: Float64Array, k: number, n: number, c: Float64Array): Promise<void>;
 
   /**
    * General matrix product C := A · B.

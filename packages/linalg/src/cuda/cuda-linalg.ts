@@ -5,6 +5,7 @@ import {
   checkFiniteLower,
   checkGemmArgs,
   checkLength,
+  checkPixelSyrkArgs,
   checkSyrkArgs,
 } from "../check-args.js";
 import { toDescendingRows, type EighResult } from "../eigen-order.js";
@@ -88,8 +89,8 @@ export class CudaLinearAlgebra implements LinearAlgebra {
     const { ctx } = this;
     const fn = this.cuda.fn;
     const what = `(n = ${n}, k = ${k})`;
-    await this.queue.run(async () => {
-      if (this.precision === "float64") {
+    if (this.precision === "float64") {
+      await this.queue.run(async () => {
         const dA = ctx.a.ensure(k * n * 8);
         const dC = ctx.c.ensure(n * n * 8);
         await ctx.upload(dA, a, k * n * 8, "batch");
@@ -99,8 +100,31 @@ export class CudaLinearAlgebra implements LinearAlgebra {
         const status = fn.cublasDsyrk(ctx.cublas, FILL_UPPER, OP_N, n, k, al, dA, n, be, dC, n);
         checkCublas(status, `cublasDsyrk_v2 ${what}`);
         await ctx.download(c, dC, n * n * 8, "C");
-        return;
-      }
+      });
+      return;
+    }
+    await this.syrk32(a, k, n, c, alpha, beta);
+  }
+
+  /** See {@link LinearAlgebra.syrkPixels}: the float32 path, exact for such batches. */
+  async syrkPixels(a: Float64Array, k: number, n: number, c: Float64Array): Promise<void> {
+    checkPixelSyrkArgs(a, k, n, c);
+    if (n > 0 && k > 0) await this.syrk32(a, k, n, c, 1, 1);
+  }
+
+  /** C := alpha·AᵀA + beta·C through cublasSsyrk into scratch, added in float64 on the host. */
+  private async syrk32(
+    a: Float64Array,
+    k: number,
+    n: number,
+    c: Float64Array,
+    alpha: number,
+    beta: number,
+  ): Promise<void> {
+    const { ctx } = this;
+    const fn = this.cuda.fn;
+    const what = `(n = ${n}, k = ${k})`;
+    await this.queue.run(async () => {
       if (this.batch32.length < k * n) this.batch32 = new Float32Array(k * n);
       if (this.update32.length !== n * n) this.update32 = new Float32Array(n * n);
       this.batch32.set(a.subarray(0, k * n));

@@ -5,6 +5,7 @@ import {
   checkFiniteLower,
   checkGemmArgs,
   checkLength,
+  checkPixelSyrkArgs,
   checkSyrkArgs,
 } from "../check-args.js";
 import { toDescendingRows, type EighResult } from "../eigen-order.js";
@@ -87,13 +88,13 @@ export class OpenBlasLinearAlgebra implements LinearAlgebra {
       );
       return;
     }
-    await this.queue.run(async () => {
-      const a32 = this.scratchBatch(k * n);
-      a32.set(a.subarray(0, k * n));
-      const c32 = this.scratchUpdate(n * n);
-      await callAsync(this.lib.ssyrk, RowMajor, Lower, Trans, n, k, 1, a32, n, 0, c32, n);
-      addLowerFromFloat32(c, c32, n, alpha, beta);
-    });
+    await this.syrk32(a, k, n, c, alpha, beta);
+  }
+
+  /** See {@link LinearAlgebra.syrkPixels}: the float32 path, exact for such batches. */
+  async syrkPixels(a: Float64Array, k: number, n: number, c: Float64Array): Promise<void> {
+    checkPixelSyrkArgs(a, k, n, c);
+    if (n > 0 && k > 0) await this.syrk32(a, k, n, c, 1, 1);
   }
 
   /** See {@link LinearAlgebra.gemm}. */
@@ -139,6 +140,25 @@ export class OpenBlasLinearAlgebra implements LinearAlgebra {
   dispose(): void {
     this.batch32 = new Float32Array(0);
     this.update32 = new Float32Array(0);
+  }
+
+  /** C := alpha·AᵀA + beta·C through a float32 SSYRK into scratch, added in float64. */
+  private async syrk32(
+    a: Float64Array,
+    k: number,
+    n: number,
+    c: Float64Array,
+    alpha: number,
+    beta: number,
+  ): Promise<void> {
+    const { RowMajor, Lower, Trans } = Cblas;
+    await this.queue.run(async () => {
+      const a32 = this.scratchBatch(k * n);
+      a32.set(a.subarray(0, k * n));
+      const c32 = this.scratchUpdate(n * n);
+      await callAsync(this.lib.ssyrk, RowMajor, Lower, Trans, n, k, 1, a32, n, 0, c32, n);
+      addLowerFromFloat32(c, c32, n, alpha, beta);
+    });
   }
 
   private scratchBatch(size: number): Float32Array {
