@@ -74,20 +74,31 @@ export async function finalizeStatistics(
   return { n, channelMean, channelStd, whitening };
 }
 
-/** G = r²·M + n·δδᵀ, full symmetric D×D (M's lower triangle mirrored). */
+/** G = r²·M + n·δδᵀ, D×D, lower triangle only (all that eigh reads). */
 function centredGram(moments: Moments, r: number, delta: Float64Array): Float64Array {
   const { dim, n, comoment } = moments;
   const g = new Float64Array(dim * dim);
   const r2 = r * r;
   for (let i = 0; i < dim; i++) {
+    const row = i * dim;
     const di = delta[i]! * n;
-    for (let j = 0; j <= i; j++) {
-      const v = comoment[i * dim + j]! * r2 + di * delta[j]!;
-      g[i * dim + j] = v;
-      g[j * dim + i] = v;
-    }
+    for (let j = 0; j <= i; j++) g[row + j] = comoment[row + j]! * r2 + di * delta[j]!;
   }
   return g;
+}
+
+/** Copies the lower triangle of the n×n row-major `a` onto its upper one, in cache-sized tiles. */
+function mirrorLower(a: Float64Array, n: number): void {
+  const tile = 64;
+  for (let i0 = 0; i0 < n; i0 += tile) {
+    for (let j0 = 0; j0 <= i0; j0 += tile) {
+      const iEnd = Math.min(i0 + tile, n);
+      for (let i = i0; i < iEnd; i++) {
+        const jEnd = Math.min(j0 + tile, i);
+        for (let j = j0; j < jEnd; j++) a[j * n + i] = a[i * n + j]!;
+      }
+    }
+  }
 }
 
 /**
@@ -116,8 +127,6 @@ async function whiteningMatrix(
   }
   const w = new Float64Array(dim * dim);
   await la.syrk(v, k, dim, w, 1, 0);
-  for (let i = 0; i < dim; i++) {
-    for (let j = 0; j < i; j++) w[j * dim + i] = w[i * dim + j]!;
-  }
+  mirrorLower(w, dim);
   return w;
 }

@@ -49,9 +49,17 @@ export async function runEmbeddedFit(
 ): Promise<FitResult> {
   const storage = runtime.storage ?? new Storage();
   const backend = selectBackend(options.backend);
+  // Started first: its threads load their modules while the source is listed.
+  const pool = new DecodePool();
   try {
-    return await fit(options, onProgress, storage, backend, runtime.shardConcurrency ?? 2);
+    return await fit(
+      options,
+      onProgress,
+      { storage, backend, pool },
+      runtime.shardConcurrency ?? 2,
+    );
   } finally {
+    await pool.close();
     backend.dispose();
     if (runtime.storage === undefined) storage.close();
   }
@@ -60,8 +68,7 @@ export async function runEmbeddedFit(
 async function fit(
   options: FitOptions,
   onProgress: (p: FitProgress) => void,
-  storage: Storage,
-  backend: SelectedBackend,
+  { storage, backend, pool }: { storage: Storage; backend: SelectedBackend; pool: DecodePool },
   shardConcurrency: number,
 ): Promise<FitResult> {
   const started = performance.now();
@@ -89,7 +96,6 @@ async function fit(
   const skipped: SkippedItem[] = [];
   let done = 0;
   const progress = { phase: "fitting" as const, total };
-  const pool = new DecodePool();
   const context: Omit<ShardContext, "source"> = {
     // Batches in flight are shared out among the shards running at once,
     // so memory does not depend on how many shards there are.
@@ -120,13 +126,9 @@ async function fit(
     }
   };
   const merger = new TreeMerger();
-  try {
-    for await (const result of runInOrder(shards, concurrency, runShard)) {
-      skipped.push(...result.skipped);
-      merger.push(result.moments);
-    }
-  } finally {
-    await pool.close();
+  for await (const result of runInOrder(shards, concurrency, runShard)) {
+    skipped.push(...result.skipped);
+    merger.push(result.moments);
   }
   const moments = merger.finish()!;
   onProgress({ ...progress, total: done, done, skipped: skipped.length });

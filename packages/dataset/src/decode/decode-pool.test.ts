@@ -44,6 +44,38 @@ describe("DecodePool", () => {
     }
   });
 
+  it("reads files of every size into its reused buffer, JPEG (libvips) and PNG alike", async () => {
+    // 200x200 noise: a PNG over the worker's first 64 KiB buffer; the JPEGs take the libvips path.
+    const inputs: { file: string; bytes: Buffer }[] = [];
+    for (const [i, size, format] of [
+      [0, 200, "png"],
+      [1, 12, "jpeg"],
+      [2, 8, "png"],
+      [3, 150, "jpeg"],
+      [4, 300, "png"],
+      [5, 5, "png"],
+    ] as const) {
+      const raw = syntheticPixels(i, { height: size, width: size, channels: 3, seed: 7 });
+      const image = sharp(raw, { raw: { width: size, height: size, channels: 3 } });
+      const bytes = await (format === "png" ? image.png() : image.jpeg()).toBuffer();
+      const file = path.join(dir, `mixed-${i}.${format}`);
+      writeFileSync(file, bytes);
+      inputs.push({ file, bytes });
+    }
+    expect(inputs[4]!.bytes.length).toBeGreaterThan(1 << 16);
+    const options = { colorMode: "rgb", targetSize: null, interpolation: "nearest" } as const;
+    const got = await pool.decodeMany(
+      inputs.map((x) => x.file),
+      options,
+    );
+    for (let i = 0; i < inputs.length; i++) {
+      const expected = await decodeImage(new Uint8Array(inputs[i]!.bytes), options);
+      expect(
+        "image" in got[i]! && Buffer.from(got[i].image.data).equals(Buffer.from(expected.data)),
+      ).toBe(true);
+    }
+  });
+
   it("reports each failure in place with its code, without failing the batch", async () => {
     writeFileSync(path.join(dir, "bad.png"), "no");
     const [bad, missing] = await pool.decodeMany(

@@ -3,19 +3,42 @@
  * and decodes a batch of images per message, and posts the pixels back
  * (transferred, not copied).
  */
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 import { isFeaturewiseError } from "@featurewise/core";
 import { decodeImage } from "./decode.js";
 import { collectEvery } from "./steady-memory.js";
 import type { DecodeOutcome, DecodeReply, DecodeRequest, PackedOutcome } from "./decode-pool.js";
 
+if (parentPort === null) throw new Error("decode-worker must run in a worker thread");
 const port = parentPort;
-if (port === null) throw new Error("decode-worker must run in a worker thread");
+
+/** Where files are read: reused across files, grown for larger ones. */
+let scratch = Buffer.allocUnsafe(1 << 16);
+
+/**
+ * A file's bytes, in `scratch` (valid until the next read): one open, read
+ * and close for files that fit, without the fstat and the fresh buffer of
+ * readFileSync.
+ */
+function readFile(path: string): Uint8Array {
+  const fd = openSync(path, "r");
+  try {
+    let length = readSync(fd, scratch, 0, scratch.length, 0);
+    if (length === scratch.length) {
+      const size = fstatSync(fd).size;
+      if (size > scratch.length) scratch = Buffer.allocUnsafe(size + (size >> 2));
+      length = readSync(fd, scratch, 0, scratch.length, 0);
+    }
+    return scratch.subarray(0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 async function decodeOne(input: Uint8Array | string, req: DecodeRequest): Promise<DecodeOutcome> {
   try {
-    const bytes = typeof input === "string" ? readFileSync(input) : input;
+    const bytes = typeof input === "string" ? readFile(input) : input;
     return { image: await decodeImage(bytes, req.options) };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -25,21 +48,31 @@ async function decodeOne(input: Uint8Array | string, req: DecodeRequest): Promis
 
 const steady = collectEvery(1000);
 
-port.on("message", (req: DecodeRequest) => {
+/**
+ * Decodes a batch and posts the reply. One input at a time, one batch at a
+ * time (see `queue`): a read reuses the buffer of the previous one, which
+ * libvips may still be reading until its decode settles.
+ */
+async function decodeBatch(req: DecodeRequest): Promise<void> {
   steady(req.inputs.length);
-  void Promise.all(req.inputs.map((input) => decodeOne(input, req))).then((results) => {
-    // All pixels travel in one transferred buffer: one transfer per batch, not per image.
-    const total = results.reduce((sum, r) => sum + ("image" in r ? r.image.data.length : 0), 0);
-    const pixels = new Uint8Array(total);
-    let offset = 0;
-    const packed = results.map((r): PackedOutcome => {
-      if (!("image" in r)) return r;
-      const { data, height, width, channels } = r.image;
-      pixels.set(data, offset);
-      offset += data.length;
-      return { height, width, channels, length: data.length };
-    });
-    const reply: DecodeReply = { id: req.id, results: packed, pixels };
-    port.postMessage(reply, [pixels.buffer]);
+  const results: DecodeOutcome[] = [];
+  for (const input of req.inputs) results.push(await decodeOne(input, req));
+  // All pixels travel in one transferred buffer: one transfer per batch, not per image.
+  const total = results.reduce((sum, r) => sum + ("image" in r ? r.image.data.length : 0), 0);
+  const pixels = new Uint8Array(total);
+  let offset = 0;
+  const packed = results.map((r): PackedOutcome => {
+    if (!("image" in r)) return r;
+    const { data, height, width, channels } = r.image;
+    pixels.set(data, offset);
+    offset += data.length;
+    return { height, width, channels, length: data.length };
   });
+  const reply: DecodeReply = { id: req.id, results: packed, pixels };
+  port.postMessage(reply, [pixels.buffer]);
+}
+
+let queue = Promise.resolve();
+port.on("message", (req: DecodeRequest) => {
+  queue = queue.then(() => decodeBatch(req));
 });
