@@ -11,7 +11,7 @@ import {
 import { DecodePool, openSource, type ShardSpec } from "@featurewise/dataset";
 import { Storage } from "@featurewise/storage";
 import { selectBackend, type SelectedBackend } from "./backends.js";
-import { checkOutputLocation, planFit } from "./fit-plan.js";
+import { checkOutputLocation, StreamingPlan } from "./fit-plan.js";
 import type { FitOptions, FitProgress } from "./fit-options.js";
 import { runInOrder } from "./ordered-pool.js";
 import { writeArtifact } from "./write-artifact.js";
@@ -77,15 +77,12 @@ async function fit(
   const store = storage.open(options.out);
   await checkOutputLocation(store);
 
-  const {
-    shards,
-    fingerprint,
-    listed: total,
-    imageShape,
-    kind,
-  } = await planFit(source, options, () =>
+  // Shards start as soon as the listing has cut them: decoding overlaps the listing.
+  const plan = new StreamingPlan(source, options, () =>
     onProgress({ phase: "listing", done: 0, total: null, skipped: 0 }),
   );
+  const imageShape = await plan.imageShape();
+  const kind = plan.kind;
   const dim = flatSize(imageShape);
   const partialBytes = (kind === "full" ? dim * dim : dim) * 8 + 256 * dim * 8;
   const concurrency = Math.max(
@@ -95,7 +92,6 @@ async function fit(
 
   const skipped: SkippedItem[] = [];
   let done = 0;
-  const progress = { phase: "fitting" as const, total };
   const context: Omit<ShardContext, "source"> = {
     // Batches in flight are shared out among the shards running at once,
     // so memory does not depend on how many shards there are.
@@ -111,7 +107,9 @@ async function fit(
     la: backend.la,
     onImage: () => {
       done++;
-      if (done % 64 === 0) onProgress({ ...progress, done, skipped: skipped.length });
+      if (done % 64 === 0) {
+        onProgress({ phase: "fitting", total: plan.listed, done, skipped: skipped.length });
+      }
     },
   };
   const runShard = async (spec: ShardSpec): Promise<ShardResult> => {
@@ -126,12 +124,13 @@ async function fit(
     }
   };
   const merger = new TreeMerger();
-  for await (const result of runInOrder(shards, concurrency, runShard)) {
+  for await (const result of runInOrder(plan.shards(), concurrency, runShard)) {
     skipped.push(...result.skipped);
     merger.push(result.moments);
   }
+  const { fingerprint, listed: total } = plan.listing();
   const moments = merger.finish()!;
-  onProgress({ ...progress, total: done, done, skipped: skipped.length });
+  onProgress({ phase: "fitting", total: done, done, skipped: skipped.length });
   if (moments.n === 0) {
     throw new FeaturewiseError(
       ErrorCodes.EMPTY_SOURCE,

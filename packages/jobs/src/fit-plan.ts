@@ -26,7 +26,7 @@ const CHANNELS = { grayscale: 1, rgb: 3, rgba: 4 } as const;
  */
 export async function resolveImageShape(
   source: ImageSource,
-  shards: Iterable<ShardSpec>,
+  shards: Iterable<ShardSpec> | AsyncIterable<ShardSpec>,
   decode: DecodeSettings,
 ): Promise<ImageShape> {
   const channels = CHANNELS[decode.colorMode];
@@ -35,7 +35,7 @@ export async function resolveImageShape(
     return { height, width, channels };
   }
   let tried = 0;
-  for (const spec of shards) {
+  for await (const spec of shards) {
     for await (const entry of source.readShard(spec, { concurrency: 2 })) {
       tried++;
       if (!("bytes" in entry)) continue;
@@ -115,30 +115,109 @@ export interface FitPlan {
  */
 export async function planFit(
   source: ImageSource,
-  options: Pick<FitOptions, "flags" | "imagesPerShard" | "decode" | "maxZcaBytes">,
+  options: PlanOptions,
   onListed: (count: number) => void = () => {},
 ): Promise<FitPlan> {
-  const fingerprint = new ListingFingerprint();
-  async function* fingerprinted() {
-    for await (const item of source.list()) {
-      fingerprint.add(item);
-      if (fingerprint.items % 1000 === 0) onListed(fingerprint.items);
-      yield item;
+  const plan = new StreamingPlan(source, options, onListed);
+  const shards: ShardSpec[] = [];
+  for await (const spec of plan.shards()) shards.push(spec);
+  const imageShape = await plan.imageShape();
+  const { fingerprint, listed } = plan.listing();
+  return { shards, fingerprint, listed, imageShape, kind: plan.kind };
+}
+
+type PlanOptions = Pick<FitOptions, "flags" | "imagesPerShard" | "decode" | "maxZcaBytes">;
+
+/**
+ * The same plan as {@link planFit}, read while the source is still being
+ * listed, so that shards can run before the listing ends: {@link shards}
+ * yields each shard as soon as it is cut (any number of times, from the
+ * first), and {@link listing} gives the fingerprint once it has ended.
+ */
+export class StreamingPlan {
+  /** "full" moments for ZCA, else "diagonal". */
+  readonly kind: MomentsKind;
+  private readonly cut: ShardSpec[] = [];
+  private readonly specs: AsyncIterator<ShardSpec>;
+  private readonly fingerprint = new ListingFingerprint();
+  private ended = false;
+  private reading: Promise<void> | null = null;
+
+  constructor(
+    private readonly source: ImageSource,
+    private readonly options: PlanOptions,
+    onListed: (count: number) => void = () => {},
+  ) {
+    const { effective } = coupleFlags(options.flags);
+    this.kind = effective.zcaWhitening ? "full" : "diagonal";
+    const fingerprint = this.fingerprint;
+    async function* fingerprinted() {
+      for await (const item of source.list()) {
+        fingerprint.add(item);
+        if (fingerprint.items % 1000 === 0) onListed(fingerprint.items);
+        yield item;
+      }
+    }
+    const plan = source.planShards(fingerprinted(), { imagesPerShard: options.imagesPerShard });
+    this.specs = plan[Symbol.asyncIterator]();
+  }
+
+  /**
+   * The shards in plan order, as the listing reaches them.
+   * @throws FeaturewiseError EMPTY_SOURCE at the end of an empty listing
+   */
+  async *shards(): AsyncIterable<ShardSpec> {
+    for (let i = 0; ; i++) {
+      while (i >= this.cut.length && !this.ended) await this.readNext();
+      if (i >= this.cut.length) break;
+      yield this.cut[i]!;
+    }
+    if (this.fingerprint.items === 0) {
+      throw new FeaturewiseError(
+        ErrorCodes.EMPTY_SOURCE,
+        `source ${this.source.uri} holds no files`,
+      );
     }
   }
-  const shards: ShardSpec[] = [];
-  const plan = source.planShards(fingerprinted(), { imagesPerShard: options.imagesPerShard });
-  for await (const spec of plan) shards.push(spec);
-  if (fingerprint.items === 0) {
-    throw new FeaturewiseError(ErrorCodes.EMPTY_SOURCE, `source ${source.uri} holds no files`);
+
+  /**
+   * The shape every image must have (reading only as far as the first
+   * decodable image), after checking the ZCA size for it.
+   */
+  async imageShape(): Promise<ImageShape> {
+    const shape = await resolveImageShape(this.source, this.shards(), this.options.decode);
+    if (this.kind === "full") checkZcaSize(shape, this.options.maxZcaBytes);
+    return shape;
   }
-  // Object listings know their image count up front; tar shards only once read.
-  const listed = shards.every((s) => s.kind === "range")
-    ? shards.reduce((sum, s) => sum + (s.kind === "range" ? s.count : 0), 0)
-    : null;
-  const imageShape = await resolveImageShape(source, shards, options.decode);
-  const { effective } = coupleFlags(options.flags);
-  if (effective.zcaWhitening) checkZcaSize(imageShape, options.maxZcaBytes);
-  const kind = effective.zcaWhitening ? "full" : "diagonal";
-  return { shards, fingerprint: fingerprint.digest(), listed, imageShape, kind };
+
+  /**
+   * Images listed, once the listing has ended; null before, and for tar
+   * sources (whose image count is known only once their shards are read).
+   */
+  get listed(): number | null {
+    if (!this.ended || !this.cut.every((s) => s.kind === "range")) return null;
+    return this.cut.reduce((sum, s) => sum + (s.kind === "range" ? s.count : 0), 0);
+  }
+
+  /** The listing's fingerprint and image count, once {@link shards} has been read to its end. */
+  listing(): { fingerprint: string; listed: number | null } {
+    if (!this.ended) throw new Error("StreamingPlan.listing() before the listing ended");
+    return { fingerprint: this.fingerprint.digest(), listed: this.listed };
+  }
+
+  /** Cuts the next shard; one read at a time, shared by every reader of {@link shards}. */
+  private readNext(): Promise<void> {
+    this.reading ??= this.specs.next().then(
+      (r) => {
+        this.reading = null;
+        if (r.done === true) this.ended = true;
+        else this.cut.push(r.value);
+      },
+      (err: unknown) => {
+        this.reading = null;
+        throw err;
+      },
+    );
+    return this.reading;
+  }
 }
