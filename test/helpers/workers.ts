@@ -97,7 +97,9 @@ export async function startWorker(spec: WorkerSpec): Promise<WorkerProcess> {
       return exited;
     },
   };
-  await waitFor(/ready: queues/);
+  // Each worker warms a thread per queue before it is ready; on 2 loaded cores, with
+  // several workers starting at once, that has taken over 20 s.
+  await waitFor(/ready: queues/, 60_000);
   return worker;
 }
 
