@@ -94,15 +94,25 @@ for (const [k, n, alpha, beta] of [
   report(`syrk k=${k} n=${n} alpha=${alpha} beta=${beta} vs js`, relErr(got, expected), 1e-12);
   report(`syrk k=${k} n=${n}: upper-triangle entries changed`, upperChanged, 0);
 }
-{
-  const f32 = selectBackend("cuda", { precision: "float32" });
-  const a = random(256 * 500, 9);
-  const expected = new Float64Array(500 * 500);
-  await js.syrk(a, 256, 500, expected, 1, 0);
-  const got = new Float64Array(500 * 500);
-  await f32.la.syrk(a, 256, 500, got, 1, 0);
-  report("float32 syrk k=256 n=500 vs js (float32 rounding)", relErr(got, expected), 1e-5);
-  f32.dispose();
+for (const [k, n] of [
+  [256, 500],
+  [256, 3072],
+  [37, 11],
+]) {
+  // 8-bit values, mostly 255 (the largest sums a batch can reach): float32 must be exact.
+  const r = rand(k * n);
+  const a = Float64Array.from({ length: k * n }, () =>
+    r() < 0.3 ? 255 : Math.floor((r() + 0.5) * 256),
+  );
+  const c0 = Float64Array.from({ length: n * n }, (_, i) => i % 977);
+  const expected = c0.slice();
+  await js.syrk(a, k, n, expected, 1, 1);
+  const got = c0.slice();
+  await la.syrkPixels(a, k, n, got);
+  let differ = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) if (got[i * n + j] !== expected[i * n + j]) differ++;
+  report(`syrkPixels k=${k} n=${n} (float32) vs js float64: entries not bit-identical`, differ, 0);
 }
 for (const [m, k, n] of [
   [1, 1, 1],

@@ -3,12 +3,7 @@
  * TypeScript reference: a wrong length handed to BLAS reads or writes out of
  * bounds instead of throwing.
  */
-import {
-  checkLength,
-  ErrorCodes,
-  FeaturewiseError,
-  PIXEL_SYRK_MAX_ROWS,
-} from "@featurewise/core";
+import { checkLength, ErrorCodes, FeaturewiseError, PIXEL_SYRK_MAX_ROWS } from "@featurewise/core";
 
 // The same length check as the TypeScript reference; only the dimension bound differs.
 export { checkLength };

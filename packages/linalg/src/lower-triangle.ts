@@ -10,26 +10,16 @@ export function scaleLower(c: Float64Array, n: number, beta: number): void {
   }
 }
 
-/**
- * c := alpha·update + beta·c on the lower triangle, with the update in float32
- * (the float32 SYRK path) and the sum in float64.
- * @param update - n×n row-major float32; only its lower triangle is read
- */
+/** c += alpha·update on the lower triangle: a float32 SYRK result added in float64. */
 export function addLowerFromFloat32(
   c: Float64Array,
   update: Float32Array,
   n: number,
-  alpha: number,
-  beta: number,
+  alpha = 1,
 ): void {
   for (let i = 0; i < n; i++) {
     const row = i * n;
-    if (beta === 1 && alpha === 1) {
-      for (let j = row; j <= row + i; j++) c[j]! += update[j]!;
-    } else if (beta === 0) {
-      for (let j = row; j <= row + i; j++) c[j] = alpha * update[j]!;
-    } else {
-      for (let j = row; j <= row + i; j++) c[j] = alpha * update[j]! + beta * c[j]!;
-    }
+    if (alpha === 1) for (let j = row; j <= row + i; j++) c[j]! += update[j]!;
+    else for (let j = row; j <= row + i; j++) c[j]! += alpha * update[j]!;
   }
 }

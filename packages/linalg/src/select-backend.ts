@@ -10,7 +10,7 @@ import { backendUnavailable, firstLine } from "./backend-unavailable.js";
 import { CudaLinearAlgebra } from "./cuda/cuda-linalg.js";
 import { readLibraryPathOverrides, type LibraryPathOverrides } from "./library-paths.js";
 import { OpenBlasLinearAlgebra } from "./openblas/openblas-linalg.js";
-import type { OpenBlasOptions, Precision } from "./precision.js";
+import type { OpenBlasOptions } from "./openblas/openblas-options.js";
 import { TfjsLinearAlgebra } from "./tfjs/tfjs-linalg.js";
 
 /** Accepted backend names; `auto` tries cuda → openblas → tfjs → js. */
@@ -27,8 +27,6 @@ type ConcreteBackend = (typeof AUTO_ORDER)[number];
 export interface SelectBackendOptions {
   /** Library locations. @defaultValue read from the environment by {@link readLibraryPathOverrides} */
   readonly libraryPaths?: LibraryPathOverrides;
-  /** SYRK arithmetic of the openblas and cuda backends. @defaultValue "float64" */
-  readonly precision?: Precision;
   /** OpenBLAS threads (see {@link OpenBlasOptions.threads}). @defaultValue OPENBLAS_NUM_THREADS, else one per core */
   readonly openblasThreads?: number;
 }
@@ -110,14 +108,11 @@ function load(
   paths: LibraryPathOverrides,
   options: SelectBackendOptions,
 ): Loaded {
-  const native = options.precision === undefined ? {} : { precision: options.precision };
   const blas: OpenBlasOptions =
-    options.openblasThreads === undefined
-      ? native
-      : { ...native, threads: options.openblasThreads };
+    options.openblasThreads === undefined ? {} : { threads: options.openblasThreads };
   switch (name) {
     case "cuda": {
-      const la = CudaLinearAlgebra.load(paths, native);
+      const la = CudaLinearAlgebra.load(paths);
       return { la, detail: `loaded from ${la.description}`, dispose: () => la.dispose() };
     }
     case "openblas": {

@@ -18,7 +18,6 @@ import {
 import { NO_LIBRARY_OVERRIDES } from "./library-paths.js";
 import { CudaLinearAlgebra } from "./cuda/cuda-linalg.js";
 import { OpenBlasLinearAlgebra } from "./openblas/openblas-linalg.js";
-import type { Precision } from "./precision.js";
 import { TfjsLinearAlgebra } from "./tfjs/tfjs-linalg.js";
 
 /** A backend under test, or why it is skipped here. */
@@ -29,10 +28,7 @@ export interface BackendUnderTest {
 }
 
 /** Loads each native backend once; unavailable ones come back with la = null and the reason. */
-export function nativeBackends(
-  precision: Precision = "float64",
-  openblasThreads?: number,
-): BackendUnderTest[] {
+export function nativeBackends(openblasThreads?: number): BackendUnderTest[] {
   const tryLoad = (name: string, load: () => LinearAlgebra): BackendUnderTest => {
     try {
       return { name, la: load(), skipReason: "" };
@@ -40,11 +36,10 @@ export function nativeBackends(
       return { name, la: null, skipReason: `${name} skipped: ${(err as Error).message}` };
     }
   };
-  const opts = { precision };
-  const blasOpts = openblasThreads === undefined ? opts : { ...opts, threads: openblasThreads };
+  const blasOpts = openblasThreads === undefined ? {} : { threads: openblasThreads };
   return [
     tryLoad("openblas", () => OpenBlasLinearAlgebra.load(NO_LIBRARY_OVERRIDES, blasOpts)),
-    tryLoad("cuda", () => CudaLinearAlgebra.load(NO_LIBRARY_OVERRIDES, opts)),
+    tryLoad("cuda", () => CudaLinearAlgebra.load(NO_LIBRARY_OVERRIDES)),
     tryLoad("tfjs", () => TfjsLinearAlgebra.load()),
   ];
 }

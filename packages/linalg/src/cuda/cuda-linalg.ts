@@ -13,7 +13,6 @@ import { callAsync } from "../koffi-runtime.js";
 import type { LibraryPathOverrides } from "../library-paths.js";
 import { addLowerFromFloat32, scaleLower } from "../lower-triangle.js";
 import { nativeFailure } from "../native-status.js";
-import { DEFAULT_PRECISION, type NativeBackendOptions, type Precision } from "../precision.js";
 import { SerialQueue } from "../serial-queue.js";
 import { loadCuda, type CudaBindings } from "./cuda-bindings.js";
 import { CudaContext } from "./cuda-context.js";
@@ -37,18 +36,13 @@ const EIG_MODE_VECTOR = 1;
  */
 export class CudaLinearAlgebra implements LinearAlgebra {
   readonly name = "cuda";
-  readonly precision: Precision;
   private readonly queue = new SerialQueue();
   private readonly ctx: CudaContext;
   private batch32 = new Float32Array(0);
   private update32 = new Float32Array(0);
 
   /** Use {@link CudaLinearAlgebra.load}, which finds the libraries. */
-  constructor(
-    private readonly cuda: CudaBindings,
-    options: NativeBackendOptions = {},
-  ) {
-    this.precision = options.precision ?? DEFAULT_PRECISION;
+  constructor(private readonly cuda: CudaBindings) {
     this.ctx = new CudaContext(cuda);
   }
 
@@ -56,19 +50,15 @@ export class CudaLinearAlgebra implements LinearAlgebra {
    * Loads the CUDA runtime, cuBLAS and cuSOLVER and creates their handles.
    * @throws FeaturewiseError BACKEND_UNAVAILABLE when a library or a device is missing
    */
-  static load(
-    overrides: LibraryPathOverrides,
-    options: NativeBackendOptions = {},
-  ): CudaLinearAlgebra {
-    return new CudaLinearAlgebra(loadCuda(overrides), options);
+  static load(overrides: LibraryPathOverrides): CudaLinearAlgebra {
+    return new CudaLinearAlgebra(loadCuda(overrides));
   }
 
   /** Where the libraries were loaded from, for the backend-selection reason. */
   get description(): string {
     const v = this.cuda.runtimeVersion;
     const version = `CUDA ${Math.floor(v / 1000)}.${(v % 1000) / 10}`;
-    const f32 = this.precision === "float32" ? ", float32 SYRK" : "";
-    return `${this.cuda.paths.cudart} (${version}, ${this.cuda.deviceCount} device(s)${f32})`;
+    return `${this.cuda.paths.cudart} (${version}, ${this.cuda.deviceCount} device(s))`;
   }
 
   /** See {@link LinearAlgebra.syrk}; `a` may be longer than k·n (the first k·n values are used). */
@@ -89,41 +79,28 @@ export class CudaLinearAlgebra implements LinearAlgebra {
     const { ctx } = this;
     const fn = this.cuda.fn;
     const what = `(n = ${n}, k = ${k})`;
-    if (this.precision === "float64") {
-      await this.queue.run(async () => {
-        const dA = ctx.a.ensure(k * n * 8);
-        const dC = ctx.c.ensure(n * n * 8);
-        await ctx.upload(dA, a, k * n * 8, "batch");
-        await ctx.upload(dC, c, n * n * 8, "C");
-        const al = Float64Array.of(alpha);
-        const be = Float64Array.of(beta);
-        const status = fn.cublasDsyrk(ctx.cublas, FILL_UPPER, OP_N, n, k, al, dA, n, be, dC, n);
-        checkCublas(status, `cublasDsyrk_v2 ${what}`);
-        await ctx.download(c, dC, n * n * 8, "C");
-      });
-      return;
-    }
-    await this.syrk32(a, k, n, c, alpha, beta);
+    await this.queue.run(async () => {
+      const dA = ctx.a.ensure(k * n * 8);
+      const dC = ctx.c.ensure(n * n * 8);
+      await ctx.upload(dA, a, k * n * 8, "batch");
+      await ctx.upload(dC, c, n * n * 8, "C");
+      const al = Float64Array.of(alpha);
+      const be = Float64Array.of(beta);
+      const status = fn.cublasDsyrk(ctx.cublas, FILL_UPPER, OP_N, n, k, al, dA, n, be, dC, n);
+      checkCublas(status, `cublasDsyrk_v2 ${what}`);
+      await ctx.download(c, dC, n * n * 8, "C");
+    });
   }
 
-  /** See {@link LinearAlgebra.syrkPixels}: the float32 path, exact for such batches. */
+  /**
+   * See {@link LinearAlgebra.syrkPixels}: cublasSsyrk of the batch in float32
+   * (exact for such batches), added into C in float64 on the host.
+   */
   async syrkPixels(a: Float64Array, k: number, n: number, c: Float64Array): Promise<void> {
     checkPixelSyrkArgs(a, k, n, c);
-    if (n > 0 && k > 0) await this.syrk32(a, k, n, c, 1, 1);
-  }
-
-  /** C := alpha·AᵀA + beta·C through cublasSsyrk into scratch, added in float64 on the host. */
-  private async syrk32(
-    a: Float64Array,
-    k: number,
-    n: number,
-    c: Float64Array,
-    alpha: number,
-    beta: number,
-  ): Promise<void> {
+    if (n === 0 || k === 0) return;
     const { ctx } = this;
     const fn = this.cuda.fn;
-    const what = `(n = ${n}, k = ${k})`;
     await this.queue.run(async () => {
       if (this.batch32.length < k * n) this.batch32 = new Float32Array(k * n);
       if (this.update32.length !== n * n) this.update32 = new Float32Array(n * n);
@@ -134,9 +111,9 @@ export class CudaLinearAlgebra implements LinearAlgebra {
       const one = Float32Array.of(1);
       const zero = Float32Array.of(0);
       const status = fn.cublasSsyrk(ctx.cublas, FILL_UPPER, OP_N, n, k, one, dA, n, zero, dC, n);
-      checkCublas(status, `cublasSsyrk_v2 ${what}`);
+      checkCublas(status, `cublasSsyrk_v2 (n = ${n}, k = ${k})`);
       await ctx.download(this.update32, dC, n * n * 4, "C");
-      addLowerFromFloat32(c, this.update32, n, alpha, beta);
+      addLowerFromFloat32(c, this.update32, n);
     });
   }
 

@@ -13,7 +13,7 @@ import { callAsync } from "../koffi-runtime.js";
 import type { LibraryPathOverrides } from "../library-paths.js";
 import { addLowerFromFloat32, scaleLower } from "../lower-triangle.js";
 import { describeLapackInfo, nativeFailure } from "../native-status.js";
-import { DEFAULT_PRECISION, type OpenBlasOptions, type Precision } from "../precision.js";
+import type { OpenBlasOptions } from "./openblas-options.js";
 import { SerialQueue } from "../serial-queue.js";
 import { Cblas, loadOpenBlas, type OpenBlasBindings } from "./openblas-bindings.js";
 
@@ -29,7 +29,6 @@ const CHAR_U = "U".charCodeAt(0);
  */
 export class OpenBlasLinearAlgebra implements LinearAlgebra {
   readonly name = "openblas";
-  readonly precision: Precision;
   private readonly queue = new SerialQueue();
   private batch32 = new Float32Array(0);
   private update32 = new Float32Array(0);
@@ -39,7 +38,6 @@ export class OpenBlasLinearAlgebra implements LinearAlgebra {
     private readonly lib: OpenBlasBindings,
     options: OpenBlasOptions = {},
   ) {
-    this.precision = options.precision ?? DEFAULT_PRECISION;
     if (options.threads !== undefined) {
       checkDim("threads", options.threads);
       lib.setThreads(Math.max(1, options.threads));
@@ -63,7 +61,7 @@ export class OpenBlasLinearAlgebra implements LinearAlgebra {
     const threads = this.lib.threads();
     const lapacke = lapackePath === openblasPath ? "" : ` + ${lapackePath}`;
     const t = threads === null ? "" : `, ${threads} thread${threads === 1 ? "" : "s"}`;
-    return `${openblasPath}${lapacke}${t}${this.precision === "float32" ? ", float32 SYRK" : ""}`;
+    return `${openblasPath}${lapacke}${t}`;
   }
 
   /** See {@link LinearAlgebra.syrk}; `a` may be longer than k·n (the first k·n values are used). */
@@ -82,19 +80,26 @@ export class OpenBlasLinearAlgebra implements LinearAlgebra {
       return;
     }
     const { RowMajor, Lower, Trans } = Cblas;
-    if (this.precision === "float64") {
-      await this.queue.run(() =>
-        callAsync(this.lib.dsyrk, RowMajor, Lower, Trans, n, k, alpha, a, n, beta, c, n),
-      );
-      return;
-    }
-    await this.syrk32(a, k, n, c, alpha, beta);
+    await this.queue.run(() =>
+      callAsync(this.lib.dsyrk, RowMajor, Lower, Trans, n, k, alpha, a, n, beta, c, n),
+    );
   }
 
-  /** See {@link LinearAlgebra.syrkPixels}: the float32 path, exact for such batches. */
+  /**
+   * See {@link LinearAlgebra.syrkPixels}: SSYRK of the batch in float32 into
+   * scratch (exact for such batches), added into C in float64.
+   */
   async syrkPixels(a: Float64Array, k: number, n: number, c: Float64Array): Promise<void> {
     checkPixelSyrkArgs(a, k, n, c);
-    if (n > 0 && k > 0) await this.syrk32(a, k, n, c, 1, 1);
+    if (n === 0 || k === 0) return;
+    const { RowMajor, Lower, Trans } = Cblas;
+    await this.queue.run(async () => {
+      const a32 = this.scratchBatch(k * n);
+      a32.set(a.subarray(0, k * n));
+      const c32 = this.scratchUpdate(n * n);
+      await callAsync(this.lib.ssyrk, RowMajor, Lower, Trans, n, k, 1, a32, n, 0, c32, n);
+      addLowerFromFloat32(c, c32, n);
+    });
   }
 
   /** See {@link LinearAlgebra.gemm}. */
@@ -140,25 +145,6 @@ export class OpenBlasLinearAlgebra implements LinearAlgebra {
   dispose(): void {
     this.batch32 = new Float32Array(0);
     this.update32 = new Float32Array(0);
-  }
-
-  /** C := alpha·AᵀA + beta·C through a float32 SSYRK into scratch, added in float64. */
-  private async syrk32(
-    a: Float64Array,
-    k: number,
-    n: number,
-    c: Float64Array,
-    alpha: number,
-    beta: number,
-  ): Promise<void> {
-    const { RowMajor, Lower, Trans } = Cblas;
-    await this.queue.run(async () => {
-      const a32 = this.scratchBatch(k * n);
-      a32.set(a.subarray(0, k * n));
-      const c32 = this.scratchUpdate(n * n);
-      await callAsync(this.lib.ssyrk, RowMajor, Lower, Trans, n, k, 1, a32, n, 0, c32, n);
-      addLowerFromFloat32(c, c32, n, alpha, beta);
-    });
   }
 
   private scratchBatch(size: number): Float32Array {

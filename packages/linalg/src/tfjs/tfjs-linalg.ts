@@ -82,8 +82,8 @@ export class TfjsLinearAlgebra implements LinearAlgebra {
     const g = this.tf.matMul(x, x, true, false);
     try {
       const update = Float32Array.from(await g.data());
-      if (beta === 0) scaleLower(c, n, 0);
-      addLowerFromFloat32(c, update, n, alpha, beta);
+      scaleLower(c, n, beta);
+      addLowerFromFloat32(c, update, n, alpha);
     } finally {
       x.dispose();
       g.dispose();
