@@ -93,10 +93,9 @@ export function unusable(
     const code = (result.error as { code?: ErrorCode }).code ?? ErrorCodes.DECODE_FAILED;
     return { reason: result.error.message, code };
   }
-  const got = describeShape(result.image);
-  const expected = describeShape(shape);
-  if (got === expected) return null;
-  const reason = `image is ${got}, expected ${expected} (pass --size to resize)`;
+  const { height, width, channels } = result.image;
+  if (height === shape.height && width === shape.width && channels === shape.channels) return null;
+  const reason = `image is ${describeShape(result.image)}, expected ${describeShape(shape)} (pass --size to resize)`;
   return { reason, code: ErrorCodes.SHAPE_MISMATCH };
 }
 
