@@ -25,10 +25,10 @@
  * So P = 8·(D + D·(D+1)/2) or 8·2D, and the file is exactly 12 + H + P bytes.
  */
 import { ErrorCodes, FeaturewiseError } from "../errors.js";
-import type { Moments, MomentsKind } from "../moments.js";
+import type { Moments, MomentsKind, PackedMoments } from "../moments.js";
 import { crc32 } from "./crc32.js";
 import { packLower, unpackLowerSymmetric } from "./packed-lower.js";
-import { HOST_LITTLE_ENDIAN, readFloatsLE, writeFloatsLE } from "./little-endian.js";
+import { HOST_LITTLE_ENDIAN, viewFloat64LE, writeFloatsLE } from "./little-endian.js";
 
 /** The 8 magic bytes that open a moments file. */
 export const MOMENTS_MAGIC = "FWMOMNT1";
@@ -145,6 +145,19 @@ function parseHeader(text: string): MomentsHeader {
  *   header, sizes (truncated or trailing bytes) or CRC-32
  */
 export function decodeMoments(bytes: Uint8Array): Moments {
+  const { kind, dim, n, mean, comoment } = decodePackedMoments(bytes);
+  const full = kind === "full" ? unpackLowerSymmetric(comoment, dim) : comoment.slice();
+  return { kind, dim, n, mean: mean.slice(), comoment: full };
+}
+
+/**
+ * Decodes the binary moments format without unpacking: the payload as it is
+ * stored, for `mergePackedInto`. The arrays are views on `bytes` where
+ * the payload is 8-byte aligned in memory on a little-endian host (a copy
+ * otherwise), so they share its memory and should be treated as read-only.
+ * @throws FeaturewiseError CORRUPT_ARTIFACT as {@link decodeMoments}
+ */
+export function decodePackedMoments(bytes: Uint8Array): PackedMoments {
   if (bytes.length < PREFIX)
     throw corrupt(`file of ${bytes.length} bytes is too short for the magic and header length`);
   const magic = String.fromCharCode(...bytes.subarray(0, 8));
@@ -185,9 +198,7 @@ export function decodeMoments(bytes: Uint8Array): Moments {
   const payload = bytes.subarray(PREFIX + headerLen);
   const actual = crc32(payload);
   if (actual !== h.crc32) throw corrupt(`payload CRC-32 is ${actual}, header says ${h.crc32}`);
-  const values = readFloatsLE("float64", bytes, PREFIX + headerLen, count);
-  const mean = values.slice(0, h.dim);
-  const comoment =
-    h.kind === "full" ? unpackLowerSymmetric(values.subarray(h.dim), h.dim) : values.slice(h.dim);
-  return { kind: h.kind, dim: h.dim, n: h.n, mean, comoment };
+  const values = viewFloat64LE(bytes, PREFIX + headerLen, count);
+  const mean = values.subarray(0, h.dim);
+  return { kind: h.kind, dim: h.dim, n: h.n, mean, comoment: values.subarray(h.dim) };
 }
