@@ -55,6 +55,18 @@ export function viewFloat64LE(bytes: Uint8Array, offset: number, count: number):
   return readFloatsLE("float64", bytes, offset, count);
 }
 
+/**
+ * The little-endian bytes of `values`: a view on their memory on a
+ * little-endian host, else a converted copy.
+ */
+export function littleEndianBytes(values: Float64Array | Float32Array): Uint8Array {
+  if (HOST_LITTLE_ENDIAN)
+    return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  const bytes = new Uint8Array(values.byteLength);
+  writeFloatsLE(values, bytes, 0);
+  return bytes;
+}
+
 /** Writes `src` as little-endian floats into `dst` starting at `dst[offset]`. */
 export function writeFloatsLE(
   src: Float64Array | Float32Array,
