@@ -6,7 +6,9 @@ export {
   createMoments,
   mergeAll,
   mergeInto,
+  mergePackedInto,
   type Moments,
+  type PackedMoments,
   type MomentsKind,
 } from "./moments.js";
 export { coupleFlags, type FitFlags } from "./flags.js";

@@ -105,10 +105,37 @@ export function momentsFromSums(
 }
 
 /**
+ * Moments in the layout of a `.fwm` payload: a "full" co-moment as its packed
+ * lower triangle (for i in 0..dim-1, for j in 0..i: M[i][j]), a "diagonal" one
+ * as is. Lets a merge read a decoded file in place, without unpacking it.
+ */
+export interface PackedMoments {
+  readonly kind: MomentsKind;
+  readonly dim: number;
+  readonly n: number;
+  readonly mean: Float64Array;
+  /** "full": dim·(dim+1)/2 values, row i at i·(i+1)/2; "diagonal": dim values. */
+  readonly comoment: Float64Array;
+}
+
+/**
  * a := a ⊕ b, in place (Chan, Golub, LeVeque). Associative in exact
  * arithmetic; with a fixed merge order the result is bit-reproducible.
  */
 export function mergeInto(a: Moments, b: Moments): void {
+  merge(a, b, false);
+}
+
+/**
+ * a := a ⊕ b like {@link mergeInto}, for b in packed form: the same
+ * floating-point operations in the same order, so the result is bit-identical
+ * to merging b unpacked.
+ */
+export function mergePackedInto(a: Moments, b: PackedMoments): void {
+  merge(a, b, true);
+}
+
+function merge(a: Moments, b: PackedMoments, packed: boolean): void {
   if (a.kind !== b.kind || a.dim !== b.dim) {
     throw new Error(
       `cannot merge ${b.kind} moments of dim ${b.dim} into ${a.kind} of dim ${a.dim}`,
@@ -121,7 +148,8 @@ export function mergeInto(a: Moments, b: Moments): void {
   if (a.kind === "full") {
     for (let i = 0; i < dim; i++) {
       const row = i * dim;
-      for (let j = 0; j <= i; j++) ma[row + j]! += mb[row + j]!;
+      const from = packed ? (i * (i + 1)) / 2 : row;
+      for (let j = 0; j <= i; j++) ma[row + j]! += mb[from + j]!;
     }
   } else {
     for (let j = 0; j < dim; j++) ma[j]! += mb[j]!;

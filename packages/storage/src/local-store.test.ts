@@ -60,6 +60,24 @@ describe("LocalStore", () => {
     await expect(keys(store.getStream("missing.bin"))).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
+  it("reads an object into a buffer it fits, else into a new one", async () => {
+    const store = new LocalStore(dir);
+    await store.put("g/five.bin", new Uint8Array([1, 2, 3, 4, 5]));
+    const buffer = new Uint8Array(8).fill(9);
+    const got = await store.getInto("g/five.bin", buffer);
+    expect([...got]).toEqual([1, 2, 3, 4, 5]);
+    expect(got.buffer).toBe(buffer.buffer);
+    expect(got.byteOffset).toBe(0);
+    const small = new Uint8Array(4);
+    const grown = await store.getInto("g/five.bin", small);
+    expect([...grown]).toEqual([1, 2, 3, 4, 5]);
+    expect(grown.buffer).not.toBe(small.buffer);
+    expect([...small]).toEqual([0, 0, 0, 0]);
+    await expect(store.getInto("missing.bin", buffer)).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+  });
+
   it("splits object URIs into folder and name", () => {
     expect(parentLocation("s3://b/run/x.npy")).toEqual({ parent: "s3://b/run", name: "x.npy" });
     expect(parentLocation("s3://b/x.npy")).toEqual({ parent: "s3://b/", name: "x.npy" });

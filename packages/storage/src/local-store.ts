@@ -46,6 +46,26 @@ export class LocalStore implements ObjectStore {
     }
   }
 
+  async getInto(key: string, buffer: Uint8Array): Promise<Uint8Array> {
+    try {
+      const file = await fs.open(this.pathOf(key));
+      try {
+        const { size } = await file.stat();
+        const target = size <= buffer.length ? buffer.subarray(0, size) : new Uint8Array(size);
+        for (let at = 0; at < size;) {
+          const { bytesRead } = await file.read(target, at, size - at, at);
+          if (bytesRead === 0) throw new Error(`file ended after ${at} of ${size} bytes`);
+          at += bytesRead;
+        }
+        return target;
+      } finally {
+        await file.close();
+      }
+    } catch (cause) {
+      throw this.ioError("read", key, cause);
+    }
+  }
+
   async *getStream(key: string): AsyncIterable<Uint8Array> {
     try {
       for await (const chunk of createReadStream(this.pathOf(key))) yield chunk as Uint8Array;

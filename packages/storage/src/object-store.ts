@@ -28,6 +28,13 @@ export interface ObjectStore {
   /** The whole object. Throws NOT_FOUND when it does not exist. */
   get(key: string): Promise<Uint8Array>;
   /**
+   * The whole object like `get`, read into `buffer` when it fits (the result
+   * is then a view on its first bytes), else into a new buffer. Lets a reader
+   * of many large objects reuse one buffer instead of allocating each (fresh
+   * memory costs a page fault per page on first touch). Optional.
+   */
+  getInto?(key: string, buffer: Uint8Array): Promise<Uint8Array>;
+  /**
    * The object as a stream of chunks, for objects too large to hold (tar
    * shards). A dropped connection resumes where it stopped; errors are
    * thrown from the iteration.

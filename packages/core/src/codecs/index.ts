@@ -2,4 +2,9 @@
 export { crc32 } from "./crc32.js";
 export { encodeNpy, decodeNpy, type NpyArray, type NpyDtype } from "./npy.js";
 export { encodeNpz, decodeNpz } from "./npz.js";
-export { encodeMoments, decodeMoments, MOMENTS_MAGIC } from "./moments-codec.js";
+export {
+  encodeMoments,
+  decodeMoments,
+  decodePackedMoments,
+  MOMENTS_MAGIC,
+} from "./moments-codec.js";

@@ -44,6 +44,29 @@ export function readFloatsLE(
   return out;
 }
 
+/**
+ * `count` little-endian float64 values starting at `bytes[offset]`, without a
+ * copy where possible: a view on `bytes` (sharing its memory) when the host is
+ * little-endian and the values are 8-byte aligned, else a copy (readFloatsLE).
+ */
+export function viewFloat64LE(bytes: Uint8Array, offset: number, count: number): Float64Array {
+  const start = bytes.byteOffset + offset;
+  if (HOST_LITTLE_ENDIAN && start % 8 === 0) return new Float64Array(bytes.buffer, start, count);
+  return readFloatsLE("float64", bytes, offset, count);
+}
+
+/**
+ * The little-endian bytes of `values`: a view on their memory on a
+ * little-endian host, else a converted copy.
+ */
+export function littleEndianBytes(values: Float64Array | Float32Array): Uint8Array {
+  if (HOST_LITTLE_ENDIAN)
+    return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  const bytes = new Uint8Array(values.byteLength);
+  writeFloatsLE(values, bytes, 0);
+  return bytes;
+}
+
 /** Writes `src` as little-endian floats into `dst` starting at `dst[offset]`. */
 export function writeFloatsLE(
   src: Float64Array | Float32Array,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isFeaturewiseError } from "../errors.js";
-import type { Moments } from "../moments.js";
-import { decodeMoments, encodeMoments } from "./moments-codec.js";
+import { createMoments, mergeInto, mergePackedInto, type Moments } from "../moments.js";
+import { decodeMoments, decodePackedMoments, encodeMoments } from "./moments-codec.js";
 
 function fullMoments(dim: number, n = 7): Moments {
   const mean = new Float64Array(dim).map((_, i) => i * 0.5 - 1);
@@ -184,5 +184,80 @@ describe("moments codec", () => {
     expect(encodeMs).toBeLessThan(1000);
     expect(back.comoment[5 * dim + 3]).toBe(comoment[5 * dim + 3]);
     expect(back.comoment[3 * dim + 5]).toBe(comoment[5 * dim + 3]);
+  });
+});
+
+/** Moments with values that round in every operation (not small integers). */
+function roughMoments(kind: Moments["kind"], dim: number, n: number, seed: number): Moments {
+  const m = createMoments(kind, dim);
+  m.n = n;
+  for (let j = 0; j < dim; j++) m.mean[j] = 100 * Math.sin(seed + j * 1.7) + 0.1 * seed;
+  for (let k = 0; k < m.comoment.length; k++)
+    m.comoment[k] = 1e4 * Math.abs(Math.cos(seed * 3.1 + k));
+  return m;
+}
+
+/** The same bytes at an address that is not 8-byte aligned. */
+function misaligned(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(bytes.length + 3).subarray(3);
+  copy.set(bytes);
+  return copy;
+}
+
+function bitsOf(a: Float64Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+describe("merging encoded moments without unpacking", () => {
+  const cases: Array<[Moments["kind"], number]> = [
+    ["full", 1],
+    ["full", 7],
+    ["full", 33],
+    ["diagonal", 5],
+    ["diagonal", 33],
+  ];
+  for (const [kind, dim] of cases) {
+    it(`equals decode + mergeInto bit for bit (${kind}, dim ${dim}, aligned and not)`, () => {
+      const parts = [3, 0, 1, 250, 17].map((n, i) => encodeMoments(roughMoments(kind, dim, n, i)));
+      const expected = createMoments(kind, dim);
+      for (const bytes of parts) mergeInto(expected, decodeMoments(bytes));
+      for (const place of [(b: Uint8Array) => b, misaligned]) {
+        const acc = createMoments(kind, dim);
+        for (const bytes of parts) mergePackedInto(acc, decodePackedMoments(place(bytes)));
+        expect(acc.n).toBe(expected.n);
+        expect(bitsOf(acc.mean)).toEqual(bitsOf(expected.mean));
+        expect(bitsOf(acc.comoment)).toEqual(bitsOf(expected.comoment));
+      }
+    });
+  }
+
+  it("views an aligned payload in place and copies a misaligned one", () => {
+    const bytes = encodeMoments(fullMoments(4));
+    const packed = decodePackedMoments(bytes);
+    expect(packed.comoment.buffer).toBe(bytes.buffer);
+    expect(packed.comoment.length).toBe(10);
+    expect(Array.from(packed.comoment.subarray(0, 3))).toEqual([
+      fullMoments(4).comoment[0],
+      fullMoments(4).comoment[4],
+      fullMoments(4).comoment[5],
+    ]);
+    const moved = misaligned(bytes);
+    expect(decodePackedMoments(moved).comoment.buffer).not.toBe(moved.buffer);
+    expect(decodePackedMoments(moved)).toEqual(packed);
+  });
+
+  it("rejects corrupt bytes and mismatched moments with clear errors", () => {
+    const good = encodeMoments(fullMoments(4));
+    const flipped = good.slice();
+    flipped[good.length - 3]! ^= 0x10;
+    expectCorrupt(() => decodePackedMoments(flipped), /payload CRC-32 is \d+, header says \d+/);
+    expectCorrupt(() => decodePackedMoments(good.subarray(0, good.length - 8)), /truncated/);
+    expectCorrupt(() => decodePackedMoments(new Uint8Array(40)), /bad magic/);
+    expect(() => mergePackedInto(createMoments("full", 5), decodePackedMoments(good))).toThrow(
+      /cannot merge full moments of dim 4 into full of dim 5/,
+    );
+    expect(() => mergePackedInto(createMoments("diagonal", 4), decodePackedMoments(good))).toThrow(
+      /cannot merge full moments of dim 4 into diagonal/,
+    );
   });
 });

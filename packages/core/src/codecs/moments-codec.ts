@@ -25,10 +25,10 @@
  * So P = 8·(D + D·(D+1)/2) or 8·2D, and the file is exactly 12 + H + P bytes.
  */
 import { ErrorCodes, FeaturewiseError } from "../errors.js";
-import type { Moments, MomentsKind } from "../moments.js";
+import type { Moments, MomentsKind, PackedMoments } from "../moments.js";
 import { crc32 } from "./crc32.js";
-import { packLower, unpackLowerSymmetric } from "./packed-lower.js";
-import { HOST_LITTLE_ENDIAN, readFloatsLE, writeFloatsLE } from "./little-endian.js";
+import { lowerTriangleRows, unpackLowerSymmetric } from "./packed-lower.js";
+import { littleEndianBytes, viewFloat64LE, writeFloatsLE } from "./little-endian.js";
 
 /** The 8 magic bytes that open a moments file. */
 export const MOMENTS_MAGIC = "FWMOMNT1";
@@ -77,15 +77,11 @@ export function encodeMoments(m: Moments): Uint8Array {
   if (m.comoment.length !== comomentLen)
     throw invalid(`${kind} comoment has ${m.comoment.length} values, expected ${comomentLen}`);
 
-  const values = new Float64Array(payloadValues(kind, dim));
-  values.set(m.mean, 0);
-  if (kind === "full") packLower(m.comoment, dim, values.subarray(dim));
-  else values.set(m.comoment, dim);
-  const payload = HOST_LITTLE_ENDIAN
-    ? new Uint8Array(values.buffer)
-    : new Uint8Array(values.byteLength);
-  if (!HOST_LITTLE_ENDIAN) writeFloatsLE(values, payload, 0);
-
+  // The CRC goes in the header, before the payload: it is computed from the
+  // moments' own arrays, so the payload is written once, straight into `out`.
+  const runs = payloadRuns(m);
+  let crc = 0;
+  for (const run of runs) crc = crc32(littleEndianBytes(run), crc);
   const header: MomentsHeader = {
     version: 1,
     kind,
@@ -93,18 +89,31 @@ export function encodeMoments(m: Moments): Uint8Array {
     n,
     dtype: "float64",
     layout: kind === "full" ? "packed-lower-rowmajor" : "diagonal",
-    payloadBytes: payload.length,
-    crc32: crc32(payload),
+    payloadBytes: 8 * payloadValues(kind, dim),
+    crc32: crc,
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const headerLen = Math.ceil((PREFIX + json.length) / 8) * 8 - PREFIX;
-  const out = new Uint8Array(PREFIX + headerLen + payload.length);
+  const out = new Uint8Array(PREFIX + headerLen + header.payloadBytes);
   out.set(new TextEncoder().encode(MOMENTS_MAGIC), 0);
   new DataView(out.buffer).setUint32(8, headerLen, true);
   out.set(json, PREFIX);
   out.fill(0x20, PREFIX + json.length, PREFIX + headerLen);
-  out.set(payload, PREFIX + headerLen);
+  let offset = PREFIX + headerLen;
+  for (const run of runs) {
+    writeFloatsLE(run, out, offset);
+    offset += run.byteLength;
+  }
   return out;
+}
+
+/**
+ * The payload's values as consecutive runs of the moments' own arrays: the
+ * mean, then the rows of the co-moment's lower triangle ("full") or its diagonal.
+ */
+function payloadRuns(m: Moments): Float64Array[] {
+  if (m.kind === "diagonal") return [m.mean, m.comoment];
+  return [m.mean, ...lowerTriangleRows(m.comoment, m.dim)];
 }
 
 function parseHeader(text: string): MomentsHeader {
@@ -145,6 +154,19 @@ function parseHeader(text: string): MomentsHeader {
  *   header, sizes (truncated or trailing bytes) or CRC-32
  */
 export function decodeMoments(bytes: Uint8Array): Moments {
+  const { kind, dim, n, mean, comoment } = decodePackedMoments(bytes);
+  const full = kind === "full" ? unpackLowerSymmetric(comoment, dim) : comoment.slice();
+  return { kind, dim, n, mean: mean.slice(), comoment: full };
+}
+
+/**
+ * Decodes the binary moments format without unpacking: the payload as it is
+ * stored, for `mergePackedInto`. The arrays are views on `bytes` where
+ * the payload is 8-byte aligned in memory on a little-endian host (a copy
+ * otherwise), so they share its memory and should be treated as read-only.
+ * @throws FeaturewiseError CORRUPT_ARTIFACT as {@link decodeMoments}
+ */
+export function decodePackedMoments(bytes: Uint8Array): PackedMoments {
   if (bytes.length < PREFIX)
     throw corrupt(`file of ${bytes.length} bytes is too short for the magic and header length`);
   const magic = String.fromCharCode(...bytes.subarray(0, 8));
@@ -185,9 +207,7 @@ export function decodeMoments(bytes: Uint8Array): Moments {
   const payload = bytes.subarray(PREFIX + headerLen);
   const actual = crc32(payload);
   if (actual !== h.crc32) throw corrupt(`payload CRC-32 is ${actual}, header says ${h.crc32}`);
-  const values = readFloatsLE("float64", bytes, PREFIX + headerLen, count);
-  const mean = values.slice(0, h.dim);
-  const comoment =
-    h.kind === "full" ? unpackLowerSymmetric(values.subarray(h.dim), h.dim) : values.slice(h.dim);
-  return { kind: h.kind, dim: h.dim, n: h.n, mean, comoment };
+  const values = viewFloat64LE(bytes, PREFIX + headerLen, count);
+  const mean = values.subarray(0, h.dim);
+  return { kind: h.kind, dim: h.dim, n: h.n, mean, comoment: values.subarray(h.dim) };
 }

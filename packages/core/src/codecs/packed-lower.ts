@@ -4,16 +4,12 @@
  */
 
 /**
- * Copies the lower triangle (i >= j) of an n×n row-major matrix into packed form.
- * @param full - n×n row-major; the upper triangle is not read
- * @param out - receives n·(n+1)/2 values
+ * The rows of the lower triangle (i >= j) of an n×n row-major matrix, as views
+ * on it: concatenated, they are its packed form.
+ * @param full - n×n row-major; the upper triangle is not part of any row
  */
-export function packLower(full: Float64Array, n: number, out: Float64Array): void {
-  let p = 0;
-  for (let i = 0; i < n; i++) {
-    out.set(full.subarray(i * n, i * n + i + 1), p);
-    p += i + 1;
-  }
+export function lowerTriangleRows(full: Float64Array, n: number): Float64Array[] {
+  return Array.from({ length: n }, (_, i) => full.subarray(i * n, i * n + i + 1));
 }
 
 /**
