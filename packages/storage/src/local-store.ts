@@ -146,7 +146,8 @@ export class LocalStore implements ObjectStore {
       .map((e) => ({ e, sortName: e.isDirectory() ? `${e.name}/` : e.name }))
       .sort((a, b) => compareKeys(a.sortName, b.sortName));
     for (const { e } of named) {
-      const key = joinKey(rel, e.name);
+      // `rel` is already a clean key and a directory entry's name holds no "/".
+      const key = rel === "" ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory()) {
         const folder = `${key}/`;
         // Every key under `folder` sorts before `after` unless `after` is inside it.
@@ -156,7 +157,7 @@ export class LocalStore implements ObjectStore {
       } else if (after === undefined || compareKeys(key, after) > 0) {
         // Synchronous: ~5 µs a file against ~40 µs of promise overhead, in slices
         // too short to hold anything up; listings are millions of files.
-        const st = statSync(path.join(this.dir, key));
+        const st = statSync(`${this.dir}${path.sep}${key}`);
         yield { key, size: st.size };
       }
     }
