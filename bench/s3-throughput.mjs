@@ -9,6 +9,9 @@
 // S3 prefix, the S3 tars and the local tars. Reports the best of `repeat`
 // runs of each (the fit's own images/s and the process wall time) and checks
 // that all four give bit-identical statistics. Only 127.0.0.1 is contacted.
+// Also reports the CPU each image cost in the fit process and in s3rver
+// (from /proc), which other load on the machine disturbs far less than the
+// images/s.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -108,11 +111,18 @@ const cases = [
   ["s3rver WebDataset tars", `s3://bench/wds/shard-${range}.tar`],
   ["local WebDataset tars", path.join(localTars, `shard-${range}.tar`)],
 ];
+/** CPU seconds (user + system) from a /proc stat line: the process's own, or its waited-for children's. */
+const cpuOf = (pid, children = false) => {
+  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  const [u, s] = children ? [f[13], f[14]] : [f[11], f[12]];
+  return (Number(u) + Number(s)) / 100; // USER_HZ
+};
 const results = [];
 for (const [name, source] of cases) {
   let best = null;
   for (let r = 0; r < repeat; r++) {
     const out = path.join(work, `out-${results.length}-${r}`);
+    const cpu0 = { fit: cpuOf("self", true), s3rver: cpuOf(child.pid) };
     t = performance.now();
     const run = spawnSync(
       path.join(root, "packages/cli/bin/featurewise.js"),
@@ -120,12 +130,17 @@ for (const [name, source] of cases) {
       { env, encoding: "utf8" },
     );
     const wall = (performance.now() - t) / 1000;
+    const cpu = {
+      fit: cpuOf("self", true) - cpu0.fit,
+      s3rver: cpuOf(child.pid) - cpu0.s3rver,
+    };
     if (run.status !== 0) throw new Error(`${name}: fit failed: ${run.stderr}`);
     const summary = JSON.parse(run.stdout);
     if (best === null || summary.imagesPerSecond > best.imagesPerSecond) {
       best = {
         ...summary,
         wall,
+        cpu,
         std: readFileSync(path.join(out, "std.npy")),
         mean: readFileSync(path.join(out, "mean.npy")),
       };
@@ -134,7 +149,8 @@ for (const [name, source] of cases) {
   results.push({ name, ...best });
   console.log(
     `${name.padEnd(24)} ${String(best.n).padStart(6)} images  ${best.imagesPerSecond.toFixed(0).padStart(6)} images/s  ` +
-      `(fit ${best.seconds.toFixed(2)} s, process ${best.wall.toFixed(2)} s)`,
+      `(fit ${best.seconds.toFixed(2)} s, process ${best.wall.toFixed(2)} s; CPU/image: ` +
+      `fit process ${((1000 * best.cpu.fit) / best.n).toFixed(3)} ms, s3rver ${((1000 * best.cpu.s3rver) / best.n).toFixed(3)} ms)`,
   );
 }
 const [local, s3] = results;

@@ -137,6 +137,38 @@ describe("S3Store against s3rver", () => {
     }
   });
 
+  it("reads whole objects with plain signed GETs on the same paths the SDK requests", async () => {
+    const store = storage.open("s3://data/paths");
+    const keys = ["a b/c+d=e&f.bin", "ünï/日本語 😀.png", "x/!'()*~.bin", "plain.png"];
+    for (const k of keys) await store.put(k, new TextEncoder().encode(k));
+    const gets: Array<{ path: string; sdk: boolean }> = [];
+    const proxy = await startFaultProxy(server.port, (_n, req) => {
+      if (req.method === "GET") {
+        gets.push({ path: req.path, sdk: req.headers["amz-sdk-invocation-id"] !== undefined });
+      }
+      return null;
+    });
+    const through = new Storage(
+      readStorageConfig({ ...server.env, AWS_ENDPOINT_URL: proxy.endpoint }),
+    );
+    try {
+      const via = through.open("s3://data/paths");
+      for (const k of keys) {
+        expect(new TextDecoder().decode(await via.get(k))).toBe(k);
+        expect(new TextDecoder().decode(await streamBytes(via, k))).toBe(k);
+      }
+    } finally {
+      through.close();
+      await proxy.stop();
+    }
+    // get() is the direct path, getStream() the SDK's (which adds ?x-id=GetObject);
+    // each key's two paths are the same.
+    expect(gets.map((g) => g.sdk)).toEqual(keys.flatMap(() => [false, true]));
+    for (let i = 0; i < gets.length; i += 2) {
+      expect(gets[i]!.path).toBe(gets[i + 1]!.path.replace(/\?x-id=GetObject$/, ""));
+    }
+  });
+
   it("heads, deletes, and reports missing objects and buckets as NOT_FOUND naming the URI", async () => {
     const store = storage.open("s3://data/misc");
     await store.put("x.bin", bytesOf(3, 3));

@@ -2,7 +2,8 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { ConcurrencyLimiter } from "./limiter.js";
 import { LocalStore } from "./local-store.js";
 import type { ObjectStore } from "./object-store.js";
-import { createS3Client } from "./s3-client.js";
+import { createS3Agents, createS3Client } from "./s3-client.js";
+import { DirectGet } from "./s3-direct-get.js";
 import { S3Store } from "./s3-store.js";
 import { DEFAULT_STORAGE_CONFIG, type StorageConfig } from "./storage-config.js";
 import { parseLocation } from "./uri.js";
@@ -10,10 +11,12 @@ import { parseLocation } from "./uri.js";
 /**
  * Opens object stores for URIs under one storage configuration, sharing
  * one S3 client (and its connection pool) and one bound on GETs in flight
- * (`maxConcurrentGets`) between them.
+ * (`maxConcurrentGets`) between them. Whole-object reads skip the SDK's
+ * request machinery unless `directGets` is off (see {@link DirectGet}).
  */
 export class Storage {
   private client: S3Client | null = null;
+  private direct: DirectGet | null = null;
   private readonly gets: ConcurrencyLimiter;
 
   constructor(readonly config: StorageConfig = DEFAULT_STORAGE_CONFIG) {
@@ -24,14 +27,21 @@ export class Storage {
   open(uri: string): ObjectStore {
     const loc = parseLocation(uri);
     if (loc.scheme === "file") return new LocalStore(loc.path);
-    this.client ??= createS3Client(this.config.s3);
-    return new S3Store(this.client, loc.bucket, loc.key, this.config.s3, this.gets);
+    if (this.client === null) {
+      const agents = createS3Agents(this.config.s3);
+      this.client = createS3Client(this.config.s3, agents);
+      this.direct = this.config.s3.directGets
+        ? new DirectGet(this.client, this.config.s3, agents)
+        : null;
+    }
+    return new S3Store(this.client, loc.bucket, loc.key, this.config.s3, this.gets, this.direct);
   }
 
   /** Closes pooled connections; stores opened before must not be used afterwards. */
   close(): void {
     this.client?.destroy();
     this.client = null;
+    this.direct = null;
   }
 }
 

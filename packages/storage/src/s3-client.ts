@@ -1,19 +1,28 @@
 import http from "node:http";
 import https from "node:https";
 import { S3Client } from "@aws-sdk/client-s3";
+import type { S3Agents } from "./s3-direct-get.js";
 import type { S3Settings } from "./storage-config.js";
 
 /** Region used with a custom endpoint when none is configured (S3-compatible servers ignore it). */
 const ENDPOINT_DEFAULT_REGION = "us-east-1";
 
+/** Keep-alive agents sized for `settings`' GET concurrency. */
+export function createS3Agents(settings: S3Settings): S3Agents {
+  const agentOptions = { keepAlive: true, maxSockets: settings.maxConcurrentGets + 8 };
+  return { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+}
+
 /**
  * An S3 client for `settings`: path-style addressing when an endpoint is
  * given, checksums only where S3 requires them (S3-compatible servers
  * mishandle the SDK's default trailing checksums), the SDK's standard
- * retry mode, keep-alive sockets sized for the GET concurrency.
+ * retry mode, keep-alive sockets sized for the GET concurrency (`agents`).
  */
-export function createS3Client(settings: S3Settings): S3Client {
-  const agentOptions = { keepAlive: true, maxSockets: settings.maxConcurrentGets + 8 };
+export function createS3Client(
+  settings: S3Settings,
+  agents: S3Agents = createS3Agents(settings),
+): S3Client {
   const region =
     settings.region ?? (settings.endpoint === undefined ? undefined : ENDPOINT_DEFAULT_REGION);
   return new S3Client({
@@ -28,8 +37,8 @@ export function createS3Client(settings: S3Settings): S3Client {
     requestHandler: {
       connectionTimeout: settings.connectionTimeoutMs,
       socketTimeout: settings.socketTimeoutMs,
-      httpAgent: new http.Agent(agentOptions),
-      httpsAgent: new https.Agent(agentOptions),
+      httpAgent: agents.http,
+      httpsAgent: agents.https,
     },
   });
 }

@@ -18,6 +18,8 @@ describe("readStorageConfig", () => {
     expect(Object.isFrozen(c) && Object.isFrozen(c.s3)).toBe(true);
     expect(readStorageConfig({ AWS_DEFAULT_REGION: "us-west-2" }).s3.region).toBe("us-west-2");
     expect(readStorageConfig({})).toEqual(DEFAULT_STORAGE_CONFIG);
+    expect(DEFAULT_STORAGE_CONFIG.s3.directGets).toBe(true);
+    expect(readStorageConfig({ FEATUREWISE_S3_DIRECT_GETS: "0" }).s3.directGets).toBe(false);
   });
 
   it("rejects bad values at once, naming the variable", () => {
@@ -26,6 +28,7 @@ describe("readStorageConfig", () => {
       { AWS_MAX_ATTEMPTS: "0" },
       { FEATUREWISE_S3_CONCURRENCY: "many" },
       { FEATUREWISE_S3_TIMEOUT_MS: "1.5" },
+      { FEATUREWISE_S3_DIRECT_GETS: "yes" },
     ];
     for (const env of bad) {
       let err: unknown;
