@@ -7,8 +7,6 @@ export {
 } from "./object-store.js";
 export { formatLocation, joinKey, parentLocation, parseLocation, type Location } from "./uri.js";
 export { LocalStore } from "./local-store.js";
-export { S3Store } from "./s3-store.js";
-export { createS3Client } from "./s3-client.js";
 export { isTransientError, toStoreError, type RequestTarget } from "./s3-errors.js";
 export { ConcurrencyLimiter } from "./limiter.js";
 export { openStore, Storage } from "./open-store.js";

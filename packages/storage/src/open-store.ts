@@ -1,22 +1,20 @@
-import type { S3Client } from "@aws-sdk/client-s3";
+import { DeferredStore } from "./deferred-store.js";
 import { ConcurrencyLimiter } from "./limiter.js";
 import { LocalStore } from "./local-store.js";
 import type { ObjectStore } from "./object-store.js";
-import { createS3Agents, createS3Client } from "./s3-client.js";
-import { DirectGet } from "./s3-direct-get.js";
-import { S3Store } from "./s3-store.js";
+import type { S3Backend } from "./s3-backend.js";
 import { DEFAULT_STORAGE_CONFIG, type StorageConfig } from "./storage-config.js";
-import { parseLocation } from "./uri.js";
+import { joinKey, parseLocation } from "./uri.js";
 
 /**
  * Opens object stores for URIs under one storage configuration, sharing
  * one S3 client (and its connection pool) and one bound on GETs in flight
  * (`maxConcurrentGets`) between them. Whole-object reads skip the SDK's
- * request machinery unless `directGets` is off (see {@link DirectGet}).
+ * request machinery unless `directGets` is off (see `DirectGet`). The S3
+ * side, AWS SDK included, is loaded when an s3:// store is first used.
  */
 export class Storage {
-  private client: S3Client | null = null;
-  private direct: DirectGet | null = null;
+  private s3: Promise<S3Backend> | null = null;
   private readonly gets: ConcurrencyLimiter;
 
   constructor(readonly config: StorageConfig = DEFAULT_STORAGE_CONFIG) {
@@ -27,21 +25,24 @@ export class Storage {
   open(uri: string): ObjectStore {
     const loc = parseLocation(uri);
     if (loc.scheme === "file") return new LocalStore(loc.path);
-    if (this.client === null) {
-      const agents = createS3Agents(this.config.s3);
-      this.client = createS3Client(this.config.s3, agents);
-      this.direct = this.config.s3.directGets
-        ? new DirectGet(this.client, this.config.s3, agents)
-        : null;
-    }
-    return new S3Store(this.client, loc.bucket, loc.key, this.config.s3, this.gets, this.direct);
+    const folder = joinKey(loc.key);
+    const base = folder === "" ? "" : `${folder}/`;
+    return new DeferredStore(
+      `s3://${loc.bucket}/${folder}`,
+      async () => (await this.backend()).open(loc.bucket, loc.key),
+      (key) => `s3://${loc.bucket}/${base}${key}`,
+    );
   }
 
   /** Closes pooled connections; stores opened before must not be used afterwards. */
   close(): void {
-    this.client?.destroy();
-    this.client = null;
-    this.direct = null;
+    void this.s3?.then((b) => b.close());
+    this.s3 = null;
+  }
+
+  private backend(): Promise<S3Backend> {
+    this.s3 ??= import("./s3-backend.js").then((m) => new m.S3Backend(this.config.s3, this.gets));
+    return this.s3;
   }
 }
 
