@@ -3,14 +3,24 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { describe, expect, it } from "vitest";
 import { EMPTY_SHA256, encodeKeyPath, SigV4Signer, type SigningCredentials } from "./sigv4.js";
 
+/** What the SDK signer hashes (its SourceData). */
+type Data = string | ArrayBuffer | ArrayBufferView;
+
+function bytes(data: Data): string | Uint8Array {
+  if (typeof data === "string") return data;
+  return ArrayBuffer.isView(data)
+    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    : new Uint8Array(data);
+}
+
 /** node:crypto as the SDK signer's hash constructor. */
 class Sha256 {
   private readonly h: Hash | Hmac;
-  constructor(secret?: string | Uint8Array) {
-    this.h = secret === undefined ? createHash("sha256") : createHmac("sha256", secret);
+  constructor(secret?: Data) {
+    this.h = secret === undefined ? createHash("sha256") : createHmac("sha256", bytes(secret));
   }
-  update(data: string | Uint8Array): void {
-    this.h.update(data);
+  update(data: Data): void {
+    this.h.update(bytes(data));
   }
   digest(): Promise<Uint8Array> {
     return Promise.resolve(new Uint8Array(this.h.digest()));
