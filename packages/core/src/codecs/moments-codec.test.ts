@@ -156,7 +156,7 @@ describe("moments codec", () => {
     expectCorrupt(() => decodeMoments(withBadDim), /payloadBytes 112 does not match full dim 5/);
   });
 
-  it("encodes and decodes D=3072 quickly", () => {
+  it("round-trips D=3072 (times printed; the bound lives in the benchmark)", () => {
     const dim = 3072;
     const comoment = new Float64Array(dim * dim);
     for (let i = 0; i < comoment.length; i++) comoment[i] = i % 1009;
@@ -167,7 +167,7 @@ describe("moments codec", () => {
       mean: new Float64Array(dim).fill(0.25),
       comoment,
     };
-    // Best of two runs, so a busy machine does not make the bound flaky.
+    // Best of two runs, printed for reference only.
     let bytes: Uint8Array = new Uint8Array(0);
     let encodeMs = Infinity;
     for (let run = 0; run < 2; run++) {
@@ -181,7 +181,6 @@ describe("moments codec", () => {
     console.log(
       `moments codec D=3072 (${(bytes.length / 2 ** 20).toFixed(1)} MiB): encode ${encodeMs.toFixed(0)} ms, decode ${decodeMs.toFixed(0)} ms`,
     );
-    expect(encodeMs).toBeLessThan(1000);
     expect(back.comoment[5 * dim + 3]).toBe(comoment[5 * dim + 3]);
     expect(back.comoment[3 * dim + 5]).toBe(comoment[5 * dim + 3]);
   });
