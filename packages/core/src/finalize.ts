@@ -115,7 +115,8 @@ async function whiteningMatrix(
   const { values, vectors } = await la.eigh(gram, dim);
   const eps = options.zcaEpsilon;
   const k = options.profile === "keras" ? Math.min(n, dim) : dim;
-  const v = new Float64Array(k * dim);
+  // The Gram matrix is not read again: its memory takes V (fresh memory costs page faults).
+  const v = gram.subarray(0, k * dim);
   for (let i = 0; i < k; i++) {
     const lambda = Math.max(values[i]!, 0);
     const w =

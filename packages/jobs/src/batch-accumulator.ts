@@ -10,6 +10,7 @@ import {
   type Moments,
   type MomentsKind,
 } from "@featurewise/core";
+import type { BufferPool } from "./buffer-pool.js";
 
 /**
  * Sums a shard's 8-bit images exactly and turns the sums into moments once,
@@ -34,12 +35,14 @@ export class BatchAccumulator {
     private readonly format: DataFormat,
     private readonly la: LinearAlgebra,
     private readonly batchSize = 256,
+    private readonly buffers?: BufferPool,
   ) {
     this.dim = flatSize(shape);
     const full = kind === "full";
     this.sum = new Float64Array(this.dim);
-    this.products = new Float64Array(full ? this.dim * this.dim : this.dim);
-    this.rowsBuffer = full ? new Float64Array(batchSize * this.dim) : null;
+    const zeros = (length: number) => buffers?.take(length) ?? new Float64Array(length);
+    this.products = zeros(full ? this.dim * this.dim : this.dim);
+    this.rowsBuffer = full ? zeros(batchSize * this.dim) : null;
   }
 
   /** Adds one HWC uint8 image of the accumulator's shape. */
@@ -59,6 +62,7 @@ export class BatchAccumulator {
    */
   async moments(): Promise<Moments> {
     await this.flush();
+    if (this.rowsBuffer !== null) this.buffers?.give(this.rowsBuffer);
     return momentsFromSums(this.kind, this.dim, this.n, this.sum, this.products);
   }
 

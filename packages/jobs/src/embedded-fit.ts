@@ -13,6 +13,7 @@ import { Storage } from "@featurewise/storage";
 import { selectBackend, type SelectedBackend } from "./backends.js";
 import { checkOutputLocation, StreamingPlan } from "./fit-plan.js";
 import type { FitOptions, FitProgress } from "./fit-options.js";
+import { BufferPool } from "./buffer-pool.js";
 import { runInOrder } from "./ordered-pool.js";
 import { writeArtifact } from "./write-artifact.js";
 import { computeShardMoments, type ShardContext, type ShardResult } from "./shard-moments.js";
@@ -91,6 +92,7 @@ async function fit(
   );
 
   const skipped: SkippedItem[] = [];
+  const buffers = new BufferPool(2 * concurrency); // an accumulator and a batch per shard
   let done = 0;
   const context: Omit<ShardContext, "source"> = {
     // Batches in flight are shared out among the shards running at once,
@@ -105,6 +107,7 @@ async function fit(
     kind,
     onError: options.onError,
     la: backend.la,
+    buffers,
     onImage: () => {
       done++;
       if (done % 64 === 0) {
@@ -127,6 +130,7 @@ async function fit(
   for await (const result of runInOrder(plan.shards(), concurrency, runShard)) {
     skipped.push(...result.skipped);
     merger.push(result.moments);
+    buffers.give(result.moments.comoment); // merged: the next shard may reuse it
   }
   const { fingerprint, listed: total } = plan.listing();
   const moments = merger.finish()!;

@@ -17,6 +17,7 @@ import {
   type Shard,
 } from "@featurewise/dataset";
 import { BatchAccumulator } from "./batch-accumulator.js";
+import type { BufferPool } from "./buffer-pool.js";
 import { decodeInOrder, type DecodeResult, type DecodeStreamOptions } from "./decode-stream.js";
 import type { OnError } from "./fit-options.js";
 
@@ -37,6 +38,8 @@ export interface ShardContext {
   readonly batchSize?: number;
   /** How inputs are read and decoded (batching, decoder pool). */
   readonly stream?: DecodeStreamOptions;
+  /** Where the shard's accumulator comes from (reused buffers). @defaultValue fresh memory */
+  readonly buffers?: BufferPool;
   /** Called after each image (used or skipped). */
   readonly onImage?: (skipped: boolean) => void;
 }
@@ -59,6 +62,7 @@ export async function computeShardMoments(shard: Shard, ctx: ShardContext): Prom
     ctx.dataFormat,
     ctx.la,
     ctx.batchSize,
+    ctx.buffers,
   );
   const skipped: SkippedItem[] = [];
   for await (const result of decodeInOrder(shard.items, ctx.source, ctx.decode, ctx.stream)) {
