@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import {
   ARTIFACT_FILES,
+  concatBytes,
   encodeArtifact,
   FEATUREWISE_VERSION,
   finalizeStatistics,
@@ -90,6 +91,18 @@ export async function writeArtifact(
       finalizeSeconds: (now - finalizeStart) / 1000,
     },
   };
-  for (const [name, bytes] of encodeArtifact(doc, stats, moments)) await store.put(name, bytes);
+  for (const [name, parts] of encodeArtifact(doc, stats, moments)) {
+    const size = parts.reduce((sum, p) => sum + p.length, 0);
+    // Large files (W) are written piece by piece: joining them would copy 75 MB at D=3072.
+    await store.put(name, size < STREAM_FROM_BYTES ? concatBytes(parts) : pieces(parts));
+  }
   return doc;
+}
+
+/** Files at least this large are streamed from their pieces rather than joined. */
+const STREAM_FROM_BYTES = 8 * 2 ** 20;
+
+/** The pieces of a file as the stream `ObjectStore.put` takes. */
+async function* pieces(parts: readonly Uint8Array[]): AsyncIterable<Uint8Array> {
+  yield* parts;
 }

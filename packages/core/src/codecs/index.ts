@@ -1,7 +1,8 @@
 /** Binary codecs: CRC-32, NumPy .npy/.npz, and the partial-moments format. */
 export { crc32 } from "./crc32.js";
-export { encodeNpy, decodeNpy, type NpyArray, type NpyDtype } from "./npy.js";
-export { encodeNpz, decodeNpz } from "./npz.js";
+export { encodeNpy, encodeNpyParts, decodeNpy, type NpyArray, type NpyDtype } from "./npy.js";
+export { encodeNpz, encodeNpzParts, decodeNpz } from "./npz.js";
+export { concatBytes } from "./concat-bytes.js";
 export {
   encodeMoments,
   decodeMoments,

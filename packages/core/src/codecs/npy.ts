@@ -3,7 +3,8 @@
  * for C-ordered little-endian float64, float32 and uint8 arrays.
  */
 import { ErrorCodes, FeaturewiseError } from "../errors.js";
-import { readFloatsLE, writeFloatsLE } from "./little-endian.js";
+import { HOST_LITTLE_ENDIAN, readFloatsLE, writeFloatsLE } from "./little-endian.js";
+import { concatBytes } from "./concat-bytes.js";
 import { NPY_DESCR, formatNpyHeaderDict, parseNpyHeaderDict, type NpyDtype } from "./npy-header.js";
 
 export type { NpyDtype } from "./npy-header.js";
@@ -41,6 +42,18 @@ export function encodeNpy(
   data: Float64Array | Float32Array | Uint8Array,
   shape: readonly number[],
 ): Uint8Array {
+  return concatBytes(encodeNpyParts(data, shape));
+}
+
+/**
+ * {@link encodeNpy} as two pieces, the header and the data: on little-endian
+ * hosts the data piece is a view of `data` itself, not a copy (write the
+ * pieces before changing `data`).
+ */
+export function encodeNpyParts(
+  data: Float64Array | Float32Array | Uint8Array,
+  shape: readonly number[],
+): Uint8Array[] {
   if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     throw new FeaturewiseError(
       ErrorCodes.INVALID_ARGUMENT,
@@ -67,7 +80,7 @@ export function encodeNpy(
     headerLen = dict.length + 1 + (ALIGN - (total % ALIGN));
   }
   const dataStart = 8 + lengthField + headerLen;
-  const out = new Uint8Array(dataStart + data.byteLength);
+  const out = new Uint8Array(dataStart);
   out.set(MAGIC, 0);
   out[6] = major;
   out[7] = 0;
@@ -77,9 +90,12 @@ export function encodeNpy(
   out.set(dict, 8 + lengthField);
   out.fill(0x20, 8 + lengthField + dict.length, dataStart - 1);
   out[dataStart - 1] = 0x0a;
-  if (data instanceof Uint8Array) out.set(data, dataStart);
-  else writeFloatsLE(data, out, dataStart);
-  return out;
+  let bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (!HOST_LITTLE_ENDIAN && !(data instanceof Uint8Array)) {
+    bytes = new Uint8Array(data.byteLength);
+    writeFloatsLE(data, bytes, 0);
+  }
+  return [out, bytes];
 }
 
 function corrupt(message: string): FeaturewiseError {

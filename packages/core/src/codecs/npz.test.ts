@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { isFeaturewiseError } from "../errors.js";
 import { crc32 } from "./crc32.js";
-import { decodeNpy, encodeNpy } from "./npy.js";
-import { decodeNpz, encodeNpz } from "./npz.js";
+import { concatBytes } from "./concat-bytes.js";
+import { decodeNpy, encodeNpy, encodeNpyParts } from "./npy.js";
+import { decodeNpz, encodeNpz, encodeNpzParts } from "./npz.js";
 
 async function expectCorrupt(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
   const err: unknown = await promise.then(
@@ -17,6 +18,24 @@ const mean = encodeNpy(new Float64Array([1, 2, 3]), [3, 1, 1]);
 const std = encodeNpy(new Float32Array([4, 5]), [2]);
 
 describe("npz", () => {
+  it("in pieces: the same bytes, and the arrays viewed rather than copied", () => {
+    const w = new Float64Array([0.5, -1, 2, 7]);
+    const npy = encodeNpyParts(w, [2, 2]);
+    expect(concatBytes(npy)).toEqual(encodeNpy(w, [2, 2]));
+    expect(npy[1]!.buffer).toBe(w.buffer);
+    const parts = encodeNpzParts([
+      ["mean.npy", [mean]],
+      ["w.npy", npy],
+    ]);
+    expect(concatBytes(parts)).toEqual(
+      encodeNpz([
+        ["mean.npy", mean],
+        ["w.npy", concatBytes(npy)],
+      ]),
+    );
+    expect(parts.some((p) => p.buffer === w.buffer)).toBe(true);
+  });
+
   it("round-trips entries in order", async () => {
     const zip = encodeNpz([
       ["mean.npy", mean],

@@ -5,6 +5,7 @@
  * ZIP64 is not supported (no entry or archive of 4 GiB or more).
  */
 import { ErrorCodes, FeaturewiseError } from "../errors.js";
+import { concatBytes } from "./concat-bytes.js";
 import { crc32 } from "./crc32.js";
 import { inflateRaw } from "./inflate-raw.js";
 
@@ -38,16 +39,28 @@ function corrupt(message: string): FeaturewiseError {
  *   archive past 4 GiB, more than 65535 entries, or an empty, duplicate or overlong name
  */
 export function encodeNpz(entries: ReadonlyArray<[name: string, npy: Uint8Array]>): Uint8Array {
+  return concatBytes(encodeNpzParts(entries.map(([name, npy]) => [name, [npy]])));
+}
+
+/**
+ * {@link encodeNpz} as the archive's consecutive pieces, each entry's data
+ * given as parts that the result refers to, not copies (a 75 MB whitening
+ * matrix is not copied into the archive): write them in order.
+ */
+export function encodeNpzParts(
+  entries: ReadonlyArray<[name: string, parts: readonly Uint8Array[]]>,
+): Uint8Array[] {
   if (entries.length > 0xffff)
     throw invalid(`npz: ${entries.length} entries exceed the ZIP limit of 65535`);
   const encoder = new TextEncoder();
   const seen = new Set<string>();
-  const names = entries.map(([name, data]) => {
+  const sizes = entries.map(([, parts]) => parts.reduce((sum, p) => sum + p.length, 0));
+  const names = entries.map(([name], i) => {
     if (name.length === 0) throw invalid("npz: empty entry name");
     if (seen.has(name)) throw invalid(`npz: duplicate entry name '${name}'`);
     seen.add(name);
-    if (data.length >= 2 ** 32 - 1)
-      throw invalid(`npz: entry '${name}' has ${data.length} bytes; 4 GiB or more needs ZIP64`);
+    if (sizes[i]! >= 2 ** 32 - 1)
+      throw invalid(`npz: entry '${name}' has ${sizes[i]} bytes; 4 GiB or more needs ZIP64`);
     const bytes = encoder.encode(name);
     if (bytes.length > 0xffff)
       throw invalid(`npz: entry name of ${bytes.length} bytes is too long`);
@@ -55,59 +68,64 @@ export function encodeNpz(entries: ReadonlyArray<[name: string, npy: Uint8Array]
   });
   let localTotal = 0;
   let centralTotal = 0;
-  entries.forEach(([, data], i) => {
-    localTotal += LOCAL_SIZE + names[i]!.length + data.length;
+  entries.forEach((_, i) => {
+    localTotal += LOCAL_SIZE + names[i]!.length + sizes[i]!;
     centralTotal += CENTRAL_SIZE + names[i]!.length;
   });
   if (localTotal + centralTotal > LIMIT_32)
     throw invalid(`npz: archive of ${localTotal + centralTotal} bytes needs ZIP64`);
 
-  const out = new Uint8Array(localTotal + centralTotal + END_SIZE);
-  const view = new DataView(out.buffer);
+  const out: Uint8Array[] = [];
+  const directory = new Uint8Array(centralTotal + END_SIZE);
+  const dir = new DataView(directory.buffer);
   let pos = 0;
-  let central = localTotal;
-  entries.forEach(([name, data], i) => {
+  let central = 0;
+  entries.forEach(([name, parts], i) => {
     const nameBytes = names[i]!;
+    const size = sizes[i]!;
     const flags = /^[\x20-\x7e]*$/.test(name) ? 0 : FLAG_UTF8;
-    const crc = crc32(data);
+    const crc = parts.reduce((c, p) => crc32(p, c), 0);
+    const local = new Uint8Array(LOCAL_SIZE + nameBytes.length);
+    const view = new DataView(local.buffer);
+    view.setUint32(0, LOCAL_SIG, true);
+    view.setUint16(4, VERSION_NEEDED, true);
+    view.setUint16(6, flags, true);
+    view.setUint16(8, 0, true); // stored
+    view.setUint16(10, 0, true); // time 00:00:00
+    view.setUint16(12, DOS_DATE_1980_01_01, true);
+    view.setUint32(14, crc, true);
+    view.setUint32(18, size, true);
+    view.setUint32(22, size, true);
+    view.setUint16(26, nameBytes.length, true);
+    view.setUint16(28, 0, true);
+    local.set(nameBytes, LOCAL_SIZE);
+    out.push(local, ...parts);
     const offset = pos;
-    view.setUint32(pos, LOCAL_SIG, true);
-    view.setUint16(pos + 4, VERSION_NEEDED, true);
-    view.setUint16(pos + 6, flags, true);
-    view.setUint16(pos + 8, 0, true); // stored
-    view.setUint16(pos + 10, 0, true); // time 00:00:00
-    view.setUint16(pos + 12, DOS_DATE_1980_01_01, true);
-    view.setUint32(pos + 14, crc, true);
-    view.setUint32(pos + 18, data.length, true);
-    view.setUint32(pos + 22, data.length, true);
-    view.setUint16(pos + 26, nameBytes.length, true);
-    view.setUint16(pos + 28, 0, true);
-    out.set(nameBytes, pos + LOCAL_SIZE);
-    out.set(data, pos + LOCAL_SIZE + nameBytes.length);
-    pos += LOCAL_SIZE + nameBytes.length + data.length;
+    pos += local.length + size;
 
-    view.setUint32(central, CENTRAL_SIG, true);
-    view.setUint16(central + 4, VERSION_MADE_BY, true);
-    view.setUint16(central + 6, VERSION_NEEDED, true);
-    view.setUint16(central + 8, flags, true);
-    view.setUint16(central + 10, 0, true);
-    view.setUint16(central + 12, 0, true);
-    view.setUint16(central + 14, DOS_DATE_1980_01_01, true);
-    view.setUint32(central + 16, crc, true);
-    view.setUint32(central + 20, data.length, true);
-    view.setUint32(central + 24, data.length, true);
-    view.setUint16(central + 28, nameBytes.length, true);
+    dir.setUint32(central, CENTRAL_SIG, true);
+    dir.setUint16(central + 4, VERSION_MADE_BY, true);
+    dir.setUint16(central + 6, VERSION_NEEDED, true);
+    dir.setUint16(central + 8, flags, true);
+    dir.setUint16(central + 10, 0, true);
+    dir.setUint16(central + 12, 0, true);
+    dir.setUint16(central + 14, DOS_DATE_1980_01_01, true);
+    dir.setUint32(central + 16, crc, true);
+    dir.setUint32(central + 20, size, true);
+    dir.setUint32(central + 24, size, true);
+    dir.setUint16(central + 28, nameBytes.length, true);
     // extra length, comment length, disk start, internal attributes: 0
-    view.setUint32(central + 38, UNIX_MODE_0600 >>> 0, true);
-    view.setUint32(central + 42, offset, true);
-    out.set(nameBytes, central + CENTRAL_SIZE);
+    dir.setUint32(central + 38, UNIX_MODE_0600 >>> 0, true);
+    dir.setUint32(central + 42, offset, true);
+    directory.set(nameBytes, central + CENTRAL_SIZE);
     central += CENTRAL_SIZE + nameBytes.length;
   });
-  view.setUint32(central, END_SIG, true);
-  view.setUint16(central + 8, entries.length, true);
-  view.setUint16(central + 10, entries.length, true);
-  view.setUint32(central + 12, centralTotal, true);
-  view.setUint32(central + 16, localTotal, true);
+  dir.setUint32(central, END_SIG, true);
+  dir.setUint16(central + 8, entries.length, true);
+  dir.setUint16(central + 10, entries.length, true);
+  dir.setUint32(central + 12, centralTotal, true);
+  dir.setUint32(central + 16, localTotal, true);
+  out.push(directory);
   return out;
 }
 
