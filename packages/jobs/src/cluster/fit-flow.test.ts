@@ -41,6 +41,19 @@ function partial(i: number): Moments {
   return m;
 }
 
+function finalizePayload(fitId: string, shards: number): FinalizePayload {
+  return {
+    v: 1,
+    fitId,
+    submittedAt: 0,
+    options: OPTIONS,
+    imageShape: { height: 1, width: 1, channels: 3 },
+    shards,
+    listed: shards,
+    fingerprint: "sha256:x",
+  };
+}
+
 function shardPayload(fitId: string, index: number): ShardPayload {
   const id = `shard-${String(index).padStart(6, "0")}`;
   return {
@@ -92,16 +105,7 @@ describe("the cluster's flow", () => {
           fitId,
           out: "/tmp/out",
           shards: parts.map((_, i) => shardPayload(fitId, i)),
-          finalize: {
-            v: 1,
-            fitId,
-            submittedAt: 0,
-            options: OPTIONS,
-            imageShape: { height: 1, width: 1, channels: 3 },
-            shards: count,
-            listed: count,
-            fingerprint: "sha256:x",
-          },
+          finalize: finalizePayload(fitId, count),
           retry: { attempts: 5, backoffMs: 10 },
           fanIn,
         });
@@ -118,16 +122,7 @@ describe("the cluster's flow", () => {
       fitId,
       out: "/tmp/out",
       shards: Array.from({ length: 50 }, (_, i) => shardPayload(fitId, i)),
-      finalize: {
-        v: 1,
-        fitId,
-        submittedAt: 0,
-        options: OPTIONS,
-        imageShape: { height: 1, width: 1, channels: 3 },
-        shards: 50,
-        listed: 50,
-        fingerprint: "sha256:x",
-      },
+      finalize: finalizePayload(fitId, 50),
       retry: { attempts: 5, backoffMs: 10 },
     });
     const ids: string[] = [];
