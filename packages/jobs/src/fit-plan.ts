@@ -140,7 +140,8 @@ export class StreamingPlan {
   private readonly cut: ShardSpec[] = [];
   private readonly specs: AsyncIterator<ShardSpec>;
   private readonly fingerprint = new ListingFingerprint();
-  private ended = false;
+  /** Set once the listing has ended. */
+  private totals: { fingerprint: string; listed: number | null } | null = null;
   private reading: Promise<void> | null = null;
 
   constructor(
@@ -168,7 +169,7 @@ export class StreamingPlan {
    */
   async *shards(): AsyncIterable<ShardSpec> {
     for (let i = 0; ; i++) {
-      while (i >= this.cut.length && !this.ended) await this.readNext();
+      while (i >= this.cut.length && this.totals === null) await this.readNext();
       if (i >= this.cut.length) break;
       yield this.cut[i]!;
     }
@@ -195,14 +196,21 @@ export class StreamingPlan {
    * sources (whose image count is known only once their shards are read).
    */
   get listed(): number | null {
-    if (!this.ended || !this.cut.every((s) => s.kind === "range")) return null;
-    return this.cut.reduce((sum, s) => sum + (s.kind === "range" ? s.count : 0), 0);
+    return this.totals?.listed ?? null;
   }
 
   /** The listing's fingerprint and image count, once {@link shards} has been read to its end. */
   listing(): { fingerprint: string; listed: number | null } {
-    if (!this.ended) throw new Error("StreamingPlan.listing() before the listing ended");
-    return { fingerprint: this.fingerprint.digest(), listed: this.listed };
+    if (this.totals === null) throw new Error("StreamingPlan.listing() before the listing ended");
+    return this.totals;
+  }
+
+  private endOfListing(): { fingerprint: string; listed: number | null } {
+    // Object listings know their image count up front; tar shards only once read.
+    const listed = this.cut.every((s) => s.kind === "range")
+      ? this.cut.reduce((sum, s) => sum + (s.kind === "range" ? s.count : 0), 0)
+      : null;
+    return { fingerprint: this.fingerprint.digest(), listed };
   }
 
   /** Cuts the next shard; one read at a time, shared by every reader of {@link shards}. */
@@ -210,7 +218,7 @@ export class StreamingPlan {
     this.reading ??= this.specs.next().then(
       (r) => {
         this.reading = null;
-        if (r.done === true) this.ended = true;
+        if (r.done === true) this.totals = this.endOfListing();
         else this.cut.push(r.value);
       },
       (err: unknown) => {

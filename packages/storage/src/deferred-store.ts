@@ -8,12 +8,15 @@ import type { ListOptions, ObjectBody, ObjectInfo, ObjectStore } from "./object-
  */
 export class DeferredStore implements ObjectStore {
   private store: Promise<ObjectStore> | null = null;
+  readonly root: string;
 
+  /** @param names - the store's root and key URIs, known without opening it */
   constructor(
-    readonly root: string,
+    private readonly names: { readonly root: string; uriOf(key: string): string },
     private readonly open: () => Promise<ObjectStore>,
-    private readonly uri: (key: string) => string,
-  ) {}
+  ) {
+    this.root = names.root;
+  }
 
   async get(key: string): Promise<Uint8Array> {
     return (await this.opened()).get(key);
@@ -40,7 +43,7 @@ export class DeferredStore implements ObjectStore {
   }
 
   uriOf(key: string): string {
-    return this.uri(key);
+    return this.names.uriOf(key);
   }
 
   private opened(): Promise<ObjectStore> {

@@ -4,7 +4,7 @@ import { LocalStore } from "./local-store.js";
 import type { ObjectStore } from "./object-store.js";
 import type { S3Backend } from "./s3-backend.js";
 import { DEFAULT_STORAGE_CONFIG, type StorageConfig } from "./storage-config.js";
-import { joinKey, parseLocation } from "./uri.js";
+import { parseLocation, S3Folder } from "./uri.js";
 
 /**
  * Opens object stores for URIs under one storage configuration, sharing
@@ -25,13 +25,8 @@ export class Storage {
   open(uri: string): ObjectStore {
     const loc = parseLocation(uri);
     if (loc.scheme === "file") return new LocalStore(loc.path);
-    const folder = joinKey(loc.key);
-    const base = folder === "" ? "" : `${folder}/`;
-    return new DeferredStore(
-      `s3://${loc.bucket}/${folder}`,
-      async () => (await this.backend()).open(loc.bucket, loc.key),
-      (key) => `s3://${loc.bucket}/${base}${key}`,
-    );
+    const folder = new S3Folder(loc.bucket, loc.key);
+    return new DeferredStore(folder, async () => (await this.backend()).open(loc.bucket, loc.key));
   }
 
   /** Closes pooled connections; stores opened before must not be used afterwards. */

@@ -13,7 +13,7 @@ import { listS3Objects, unquote } from "./s3-listing.js";
 import { streamS3Object } from "./s3-object-stream.js";
 import { httpStatusOf, toStoreError } from "./s3-errors.js";
 import type { S3Settings } from "./storage-config.js";
-import { joinKey } from "./uri.js";
+import { joinKey, S3Folder } from "./uri.js";
 
 /**
  * An object store over an S3 bucket and key prefix (the prefix acts as a
@@ -25,6 +25,7 @@ import { joinKey } from "./uri.js";
 export class S3Store implements ObjectStore {
   readonly root: string;
   private readonly base: string;
+  private readonly folder: S3Folder;
 
   /**
    * @param limiter - bounds the GETs in flight; share one between stores on
@@ -40,13 +41,13 @@ export class S3Store implements ObjectStore {
     private readonly limiter = new ConcurrencyLimiter(settings.maxConcurrentGets),
     private readonly direct: DirectGet | null = null,
   ) {
-    const folder = joinKey(prefix);
-    this.base = folder === "" ? "" : `${folder}/`;
-    this.root = `s3://${bucket}/${folder}`;
+    this.folder = new S3Folder(bucket, prefix);
+    this.base = this.folder.base;
+    this.root = this.folder.root;
   }
 
   uriOf(key: string): string {
-    return `s3://${this.bucket}/${this.base}${key}`;
+    return this.folder.uriOf(key);
   }
 
   async get(key: string): Promise<Uint8Array> {

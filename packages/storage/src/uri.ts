@@ -41,6 +41,29 @@ export function formatLocation(loc: Location): string {
   return loc.scheme === "s3" ? `s3://${loc.bucket}/${loc.key}` : pathToFileURL(loc.path).href;
 }
 
+/**
+ * How a store rooted at s3://bucket/prefix names things: its root URI, the
+ * object-key prefix of its keys ("" or "folder/"), and the URI of a key.
+ */
+export class S3Folder {
+  readonly root: string;
+  readonly base: string;
+
+  constructor(
+    readonly bucket: string,
+    prefix: string,
+  ) {
+    const folder = joinKey(prefix);
+    this.base = folder === "" ? "" : `${folder}/`;
+    this.root = `s3://${bucket}/${folder}`;
+  }
+
+  /** `s3://bucket/prefix/key`. */
+  uriOf(key: string): string {
+    return `s3://${this.bucket}/${this.base}${key}`;
+  }
+}
+
 /** Joins key parts with "/", dropping empty parts and duplicate slashes. */
 export function joinKey(...parts: string[]): string {
   return parts

@@ -3,7 +3,7 @@
  * for C-ordered little-endian float64, float32 and uint8 arrays.
  */
 import { ErrorCodes, FeaturewiseError } from "../errors.js";
-import { HOST_LITTLE_ENDIAN, readFloatsLE, writeFloatsLE } from "./little-endian.js";
+import { littleEndianBytes, readFloatsLE } from "./little-endian.js";
 import { concatBytes } from "./concat-bytes.js";
 import { NPY_DESCR, formatNpyHeaderDict, parseNpyHeaderDict, type NpyDtype } from "./npy-header.js";
 
@@ -90,12 +90,7 @@ export function encodeNpyParts(
   out.set(dict, 8 + lengthField);
   out.fill(0x20, 8 + lengthField + dict.length, dataStart - 1);
   out[dataStart - 1] = 0x0a;
-  let bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (!HOST_LITTLE_ENDIAN && !(data instanceof Uint8Array)) {
-    bytes = new Uint8Array(data.byteLength);
-    writeFloatsLE(data, bytes, 0);
-  }
-  return [out, bytes];
+  return [out, data instanceof Uint8Array ? data : littleEndianBytes(data)];
 }
 
 function corrupt(message: string): FeaturewiseError {
