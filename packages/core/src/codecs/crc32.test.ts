@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { crc32 } from "./crc32.js";
+import { crc32, crc32Tables } from "./crc32.js";
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 
@@ -37,5 +37,15 @@ describe("crc32 slicing-by-8 agrees with the bytewise definition", () => {
         expect(crc32(slice)).toBe(bitwise(slice));
       }
     }
+  });
+});
+
+describe("crc32 on large inputs (zlib's where the runtime has it)", () => {
+  it("equals the TypeScript tables, whole and chained through the seed", () => {
+    const data = new Uint8Array(300_001).map((_, i) => (i * 2654435761) >>> 24);
+    const whole = crc32Tables(data);
+    expect(crc32(data)).toBe(whole);
+    expect(crc32(data.subarray(100_000), crc32(data.subarray(0, 100_000)))).toBe(whole);
+    expect(crc32(data.subarray(5), crc32Tables(data.subarray(0, 5)))).toBe(whole);
   });
 });
