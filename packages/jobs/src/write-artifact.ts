@@ -1,7 +1,6 @@
 import { performance } from "node:perf_hooks";
 import {
   ARTIFACT_FILES,
-  concatBytes,
   encodeArtifact,
   FEATUREWISE_VERSION,
   finalizeStatistics,
@@ -16,6 +15,7 @@ import {
 } from "@featurewise/core";
 import type { ObjectStore } from "@featurewise/storage";
 import type { FitOptions } from "./fit-options.js";
+import { putParts } from "./put-parts.js";
 
 /** Everything besides the moments that goes into an artifact. */
 export interface ArtifactContext {
@@ -91,18 +91,7 @@ export async function writeArtifact(
       finalizeSeconds: (now - finalizeStart) / 1000,
     },
   };
-  for (const [name, parts] of encodeArtifact(doc, stats, moments)) {
-    const size = parts.reduce((sum, p) => sum + p.length, 0);
-    // Large files (W) are written piece by piece: joining them would copy 75 MB at D=3072.
-    await store.put(name, size < STREAM_FROM_BYTES ? concatBytes(parts) : pieces(parts));
-  }
+  for (const [name, parts] of encodeArtifact(doc, stats, moments))
+    await putParts(store, name, parts);
   return doc;
-}
-
-/** Files at least this large are streamed from their pieces rather than joined. */
-const STREAM_FROM_BYTES = 8 * 2 ** 20;
-
-/** The pieces of a file as the stream `ObjectStore.put` takes. */
-async function* pieces(parts: readonly Uint8Array[]): AsyncIterable<Uint8Array> {
-  yield* parts;
 }

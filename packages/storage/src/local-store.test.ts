@@ -58,6 +58,19 @@ describe("LocalStore", () => {
     for await (const c of store.getStream("s/streamed.bin")) chunks.push(c);
     expect([...Buffer.concat(chunks)]).toEqual([1, 2, 3]);
     await expect(keys(store.getStream("missing.bin"))).rejects.toMatchObject({ code: "NOT_FOUND" });
+
+    // Many pieces, some large: written in gathered batches, in order, nothing lost.
+    const sizes = Array.from({ length: 2500 }, (_, i) =>
+      i % 500 === 7 ? 3 << 20 : (i * 37) % 300,
+    );
+    const pieces = sizes.map((n, i) => new Uint8Array(n).fill(i & 0xff));
+    await store.put(
+      "s/pieces.bin",
+      (async function* () {
+        yield* pieces;
+      })(),
+    );
+    expect(Buffer.from(await store.get("s/pieces.bin")).equals(Buffer.concat(pieces))).toBe(true);
   });
 
   it("reads an object into a buffer it fits, else into a new one", async () => {

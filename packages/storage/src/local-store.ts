@@ -1,13 +1,5 @@
 import { randomUUID } from "node:crypto";
-import {
-  createReadStream,
-  createWriteStream,
-  promises as fs,
-  statSync,
-  type Dirent,
-} from "node:fs";
-import { pipeline } from "node:stream/promises";
-import { Readable } from "node:stream";
+import { createReadStream, promises as fs, statSync, type Dirent } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
@@ -80,7 +72,7 @@ export class LocalStore implements ObjectStore {
     try {
       await fs.mkdir(path.dirname(target), { recursive: true });
       if (body instanceof Uint8Array) await fs.writeFile(temp, body);
-      else await pipeline(Readable.from(body), createWriteStream(temp));
+      else await writePieces(temp, body);
       await fs.rename(temp, target);
     } catch (cause) {
       await fs.rm(temp, { force: true });
@@ -181,5 +173,33 @@ export class LocalStore implements ObjectStore {
         : ErrorCodes.IO_ERROR;
     const why = cause instanceof Error ? cause.message : String(cause);
     return new FeaturewiseError(code, `cannot ${op} ${this.uriOf(key)}: ${why}`, { cause });
+  }
+}
+
+/**
+ * Writes a stream of pieces to a new file, gathered into `writev` calls of up
+ * to 1,024 pieces or 8 MiB: a 38 MB moments file comes as ~3,000 row views,
+ * which one write stream call each took 10x longer to write.
+ */
+async function writePieces(file: string, body: AsyncIterable<Uint8Array>): Promise<void> {
+  const handle = await fs.open(file, "w");
+  try {
+    let batch: Uint8Array[] = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const { bytesWritten } = await handle.writev(batch);
+      if (bytesWritten !== bytes) throw new Error(`wrote ${bytesWritten} of ${bytes} bytes`);
+      batch = [];
+      bytes = 0;
+    };
+    for await (const piece of body) {
+      batch.push(piece);
+      bytes += piece.length;
+      if (batch.length >= 1024 || bytes >= 8 * 2 ** 20) await flush();
+    }
+    await flush();
+  } finally {
+    await handle.close();
   }
 }

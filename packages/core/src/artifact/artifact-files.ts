@@ -1,4 +1,4 @@
-import { decodeNpy, encodeMoments, encodeNpyParts, encodeNpzParts } from "../codecs/index.js";
+import { decodeNpy, encodeMomentsParts, encodeNpyParts, encodeNpzParts } from "../codecs/index.js";
 import { ErrorCodes, FeaturewiseError } from "../errors.js";
 import type { KerasStatistics } from "../finalize.js";
 import type { ImageShape } from "../image-layout.js";
@@ -37,7 +37,7 @@ export function encodeArtifact(
     npzEntries.push(["zca_whitening_matrix.npy", w]);
   }
   files.push([ARTIFACT_FILES.npz, encodeNpzParts(npzEntries)]);
-  files.push([ARTIFACT_FILES.moments, [encodeMoments(moments)]]);
+  files.push([ARTIFACT_FILES.moments, encodeMomentsParts(moments)]);
   files.push([
     ARTIFACT_FILES.stats,
     [new TextEncoder().encode(JSON.stringify(doc, null, 2) + "\n")],

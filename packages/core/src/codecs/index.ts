@@ -5,6 +5,7 @@ export { encodeNpz, encodeNpzParts, decodeNpz } from "./npz.js";
 export { concatBytes } from "./concat-bytes.js";
 export {
   encodeMoments,
+  encodeMomentsParts,
   decodeMoments,
   decodePackedMoments,
   MOMENTS_MAGIC,

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { isFeaturewiseError } from "../errors.js";
 import { createMoments, mergeInto, mergePackedInto, type Moments } from "../moments.js";
-import { decodeMoments, decodePackedMoments, encodeMoments } from "./moments-codec.js";
+import { concatBytes } from "./concat-bytes.js";
+import {
+  decodeMoments,
+  decodePackedMoments,
+  encodeMoments,
+  encodeMomentsParts,
+} from "./moments-codec.js";
 
 function fullMoments(dim: number, n = 7): Moments {
   const mean = new Float64Array(dim).map((_, i) => i * 0.5 - 1);
@@ -45,6 +51,18 @@ describe("moments codec", () => {
     const bytes = encodeMoments({ ...m, comoment: lowerOnly });
     expect(bytes).toEqual(encodeMoments(m));
     expect(decodeMoments(bytes).comoment).toEqual(m.comoment);
+  });
+
+  it("gives the same bytes as pieces that view the moments' arrays", () => {
+    const m = fullMoments(6);
+    const parts = encodeMomentsParts(m);
+    expect(concatBytes(parts)).toEqual(encodeMoments(m));
+    expect(
+      parts.slice(1).every((p) => p.buffer === m.mean.buffer || p.buffer === m.comoment.buffer),
+    ).toBe(true);
+    // Row 2 of the lower triangle is comoment[12..14], viewed in place.
+    const row2 = new Float64Array(parts[4]!.buffer, parts[4]!.byteOffset, 3);
+    expect(Array.from(row2)).toEqual(Array.from(m.comoment.subarray(12, 15)));
   });
 
   it("round-trips diagonal and empty moments", () => {

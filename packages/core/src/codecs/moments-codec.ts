@@ -28,7 +28,8 @@ import { ErrorCodes, FeaturewiseError } from "../errors.js";
 import type { Moments, MomentsKind, PackedMoments } from "../moments.js";
 import { crc32 } from "./crc32.js";
 import { lowerTriangleRows, unpackLowerSymmetric } from "./packed-lower.js";
-import { littleEndianBytes, viewFloat64LE, writeFloatsLE } from "./little-endian.js";
+import { concatBytes } from "./concat-bytes.js";
+import { littleEndianBytes, viewFloat64LE } from "./little-endian.js";
 
 /** The 8 magic bytes that open a moments file. */
 export const MOMENTS_MAGIC = "FWMOMNT1";
@@ -65,6 +66,18 @@ function payloadValues(kind: MomentsKind, dim: number): number {
  *   `kind` and `dim`, or `n` is not a finite non-negative number
  */
 export function encodeMoments(m: Moments): Uint8Array {
+  return concatBytes(encodeMomentsParts(m));
+}
+
+/**
+ * {@link encodeMoments} as pieces to write in order: the magic and header,
+ * then the payload as views on the moments' own arrays (on a little-endian
+ * host), so nothing is copied: a shard's 38 MB partial at D=3072 is written
+ * straight from its accumulator. The pieces are valid while the moments are
+ * left unchanged.
+ * @throws FeaturewiseError as {@link encodeMoments}
+ */
+export function encodeMomentsParts(m: Moments): Uint8Array[] {
   const { kind, dim, n } = m;
   const invalid = (msg: string) =>
     new FeaturewiseError(ErrorCodes.INVALID_ARGUMENT, `moments: ${msg}`);
@@ -77,11 +90,8 @@ export function encodeMoments(m: Moments): Uint8Array {
   if (m.comoment.length !== comomentLen)
     throw invalid(`${kind} comoment has ${m.comoment.length} values, expected ${comomentLen}`);
 
-  // The CRC goes in the header, before the payload: it is computed from the
-  // moments' own arrays, so the payload is written once, straight into `out`.
-  const runs = payloadRuns(m);
-  let crc = 0;
-  for (const run of runs) crc = crc32(littleEndianBytes(run), crc);
+  const payload = payloadRuns(m).map(littleEndianBytes);
+  const crc = payload.reduce((c, bytes) => crc32(bytes, c), 0);
   const header: MomentsHeader = {
     version: 1,
     kind,
@@ -94,17 +104,12 @@ export function encodeMoments(m: Moments): Uint8Array {
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const headerLen = Math.ceil((PREFIX + json.length) / 8) * 8 - PREFIX;
-  const out = new Uint8Array(PREFIX + headerLen + header.payloadBytes);
-  out.set(new TextEncoder().encode(MOMENTS_MAGIC), 0);
-  new DataView(out.buffer).setUint32(8, headerLen, true);
-  out.set(json, PREFIX);
-  out.fill(0x20, PREFIX + json.length, PREFIX + headerLen);
-  let offset = PREFIX + headerLen;
-  for (const run of runs) {
-    writeFloatsLE(run, out, offset);
-    offset += run.byteLength;
-  }
-  return out;
+  const head = new Uint8Array(PREFIX + headerLen);
+  head.set(new TextEncoder().encode(MOMENTS_MAGIC), 0);
+  new DataView(head.buffer).setUint32(8, headerLen, true);
+  head.set(json, PREFIX);
+  head.fill(0x20, PREFIX + json.length);
+  return [head, ...payload];
 }
 
 /**

@@ -9,9 +9,8 @@
 import { z } from "zod";
 import {
   createMoments,
-  decodeMoments,
   decodePackedMoments,
-  encodeMoments,
+  encodeMomentsParts,
   ErrorCodes,
   FeaturewiseError,
   isFeaturewiseError,
@@ -20,6 +19,7 @@ import {
   type SkippedItem,
 } from "@featurewise/core";
 import type { ObjectStore } from "@featurewise/storage";
+import { putParts } from "../put-parts.js";
 import type { NodeKeys } from "./fit-names.js";
 
 /** What a node's sidecar holds. */
@@ -47,13 +47,7 @@ export async function writeNode(
   sidecar: NodeSidecar,
 ): Promise<void> {
   await store.put(keys.sidecar, new TextEncoder().encode(JSON.stringify(sidecar)));
-  await store.put(keys.moments, encodeMoments(moments));
-}
-
-/** A node's moments (the co-moment unpacked to both triangles). */
-export async function readNodeMoments(store: ObjectStore, keys: NodeKeys): Promise<Moments> {
-  const bytes = await store.get(keys.moments);
-  return naming(store, keys, () => decodeMoments(bytes));
+  await putParts(store, keys.moments, encodeMomentsParts(moments));
 }
 
 /** Runs `decode`; a corrupt node's error names the node's object. */
