@@ -142,19 +142,24 @@ function merge(a: Moments, b: PackedMoments, packed: boolean): void {
     );
   }
   if (b.n === 0) return;
+  const { delta, weight } = meanShift(a, b.n, b.mean);
   const dim = a.dim;
   const ma = a.comoment;
   const mb = b.comoment;
+  // M += Mb, then += δδᵀ·w: one pass over M, each entry rounded as in two passes.
   if (a.kind === "full") {
     for (let i = 0; i < dim; i++) {
       const row = i * dim;
       const from = packed ? (i * (i + 1)) / 2 : row;
-      for (let j = 0; j <= i; j++) ma[row + j]! += mb[from + j]!;
+      const di = delta[i]! * weight;
+      if (weight === 0) for (let j = 0; j <= i; j++) ma[row + j]! += mb[from + j]!;
+      else for (let j = 0; j <= i; j++) ma[row + j] = ma[row + j]! + mb[from + j]! + di * delta[j]!;
     }
   } else {
     for (let j = 0; j < dim; j++) ma[j]! += mb[j]!;
+    if (weight !== 0) for (let j = 0; j < dim; j++) ma[j]! += delta[j]! * delta[j]! * weight;
   }
-  addMeanShift(a, b.n, b.mean);
+  shiftMean(a, b.n, delta);
 }
 
 /** Merges partials left to right, in the order given, into a fresh Moments. */
@@ -166,17 +171,33 @@ export function mergeAll(parts: readonly Moments[]): Moments {
   return out;
 }
 
+/** δ = μb − μa and the cross-term weight na·nb/n of merging nb values of mean `meanB` into a. */
+function meanShift(
+  a: Moments,
+  nb: number,
+  meanB: Float64Array,
+): { delta: Float64Array; weight: number } {
+  const delta = new Float64Array(a.dim);
+  for (let j = 0; j < a.dim; j++) delta[j] = meanB[j]! - a.mean[j]!;
+  return { delta, weight: (a.n * nb) / (a.n + nb) };
+}
+
+/** μ += δ·nb/n, n += nb. */
+function shiftMean(a: Moments, nb: number, delta: Float64Array): void {
+  const n = a.n + nb;
+  const shift = nb / n;
+  for (let j = 0; j < a.dim; j++) a.mean[j]! += delta[j]! * shift;
+  a.n = n;
+}
+
 /**
- * The cross term of a merge: M += δδᵀ·na·nb/n, μ += δ·nb/n, n += nb,
- * where δ = μb − μa. Only the lower triangle of a "full" co-moment is updated.
+ * The cross term of merging a batch whose co-moment is already in `a`:
+ * M += δδᵀ·na·nb/n, then the mean shift. Only the lower triangle of a
+ * "full" co-moment is updated.
  */
 function addMeanShift(a: Moments, nb: number, meanB: Float64Array): void {
-  const na = a.n;
-  const n = na + nb;
+  const { delta, weight } = meanShift(a, nb, meanB);
   const dim = a.dim;
-  const delta = new Float64Array(dim);
-  for (let j = 0; j < dim; j++) delta[j] = meanB[j]! - a.mean[j]!;
-  const weight = (na * nb) / n;
   const m = a.comoment;
   if (weight !== 0) {
     if (a.kind === "full") {
@@ -189,7 +210,5 @@ function addMeanShift(a: Moments, nb: number, meanB: Float64Array): void {
       for (let j = 0; j < dim; j++) m[j]! += delta[j]! * delta[j]! * weight;
     }
   }
-  const shift = nb / n;
-  for (let j = 0; j < dim; j++) a.mean[j]! += delta[j]! * shift;
-  a.n = n;
+  shiftMean(a, nb, delta);
 }
