@@ -12,7 +12,7 @@ import { writeArtifact } from "../write-artifact.js";
 import { doneKey, runPrefix } from "./fit-names.js";
 import type { JobContext } from "./job-context.js";
 import type { FinalizePayload } from "./payloads.js";
-import { readNodeMoments, readSidecar } from "./tree-nodes.js";
+import { mergeNodes } from "./tree-nodes.js";
 import { joinKey } from "@featurewise/storage";
 
 /** What a finalize job returns, and what `done.json` records. */
@@ -25,8 +25,9 @@ export interface FinalizeJobResult {
 }
 
 /**
- * Turns the top of the merge tree into the artifact with the embedded fit's
- * own `writeArtifact` (stats.json last), then removes the fit's partials.
+ * Merges the top node of the merge tree from its members and turns it into
+ * the artifact with the embedded fit's own `writeArtifact` (stats.json
+ * last), then removes the fit's partials.
  * Idempotent: a retry after the artifact was completed returns its record.
  */
 export async function runFinalizeJob(
@@ -37,8 +38,7 @@ export async function runFinalizeJob(
   const previous = await readDone(store, p.fitId);
   if (previous !== null) return previous;
 
-  const top = await readNodeMoments(store, p.input);
-  const sidecar = await readSidecar(store, p.input);
+  const { moments: top, sidecar } = await mergeNodes(store, p.inputs);
   const moments: Moments = p.wrap ? mergeAll([top]) : top;
   const sourceUri = openSource(p.options.source, ctx.storage).uri;
   if (moments.n === 0) {

@@ -8,7 +8,7 @@ import {
   TreeMerger,
   type Moments,
 } from "@featurewise/core";
-import { buildFitFlow, treeTop, validateFlow } from "./fit-flow.js";
+import { buildFitFlow, finalizeWraps, validateFlow } from "./fit-flow.js";
 import { shardKeys } from "./fit-names.js";
 import type { FinalizePayload, ReducePayload, ShardPayload } from "./payloads.js";
 import type { FitOptions } from "../fit-options.js";
@@ -72,7 +72,10 @@ function shardPayload(fitId: string, index: number): ShardPayload {
   };
 }
 
-/** Runs a flow the way the cluster does: children first, reduce = fresh moments + inputs in order. */
+/**
+ * Runs a flow the way the cluster does: children first; reduce and finalize
+ * merge their inputs in order into fresh moments, then finalize wraps.
+ */
 function evaluate(flow: FlowJob, parts: readonly Moments[]): Moments {
   const byKey = new Map<string, Moments>();
   const run = (job: FlowJob | FlowJobNode): void => {
@@ -87,7 +90,7 @@ function evaluate(flow: FlowJob, parts: readonly Moments[]): Moments {
   };
   run(flow);
   const f = flow.data as FinalizePayload;
-  const top = byKey.get(f.input.moments)!;
+  const top = mergeAll(f.inputs.map((k) => byKey.get(k.moments)!));
   return f.wrap ? mergeAll([top]) : top;
 }
 
@@ -133,16 +136,21 @@ describe("the cluster's flow", () => {
     };
     walk(flow);
     expect(reduceTreeLevels(50)).toEqual([[32, 18], [2]]);
+    // The top node (2-0) is merged by finalize itself.
     expect(ids.filter((id) => id.includes("-reduce-")).sort()).toEqual([
       "fit-ids-reduce-1-0",
       "fit-ids-reduce-1-1",
-      "fit-ids-reduce-2-0",
     ]);
     expect(ids.filter((id) => id.includes("-shard-"))).toHaveLength(50);
     expect(ids[0]).toBe("fit-ids-finalize");
-    expect(treeTop(50)).toEqual({ level: 2, wrap: false });
-    expect(treeTop(32)).toEqual({ level: 1, wrap: true });
-    expect(treeTop(1)).toEqual({ level: 0, wrap: true });
+    expect((flow.data as FinalizePayload).inputs.map((k) => k.moments)).toEqual([
+      ".featurewise/fit-ids/reduce/1-000000.fwm",
+      ".featurewise/fit-ids/reduce/1-000001.fwm",
+    ]);
+    expect(finalizeWraps(50)).toBe(false);
+    expect(finalizeWraps(32)).toBe(true);
+    expect(finalizeWraps(20)).toBe(false);
+    expect(finalizeWraps(1)).toBe(false);
     expect(() => validateFlow(flow)).not.toThrow();
     const bad = { ...flow, data: { ...(flow.data as object), shards: -1 } };
     expect(() => validateFlow(bad)).toThrow(/malformed finalize job: .*shards/);

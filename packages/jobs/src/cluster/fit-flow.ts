@@ -1,6 +1,7 @@
 /**
  * A fit as one BullMQ flow: shard jobs are the leaves, reduce jobs the
- * levels of {@link reduceTreeLevels}, finalize the root. A parent runs only
+ * levels of {@link reduceTreeLevels} but the top one, finalize the root,
+ * which merges the top node itself (up to 32 shards: no reduce job at all). A parent runs only
  * once all its children are done; a child that fails for good fails its
  * parent (`failParentOnFailure`), up to the root, so no parent waits forever.
  */
@@ -23,7 +24,7 @@ export interface FitFlowPlan {
   /** One per shard, in shard order. */
   readonly shards: readonly ShardPayload[];
   /** The finalize job's data, less what the tree decides. */
-  readonly finalize: Omit<FinalizePayload, "input" | "wrap">;
+  readonly finalize: Omit<FinalizePayload, "inputs" | "wrap">;
   readonly retry: RetrySettings;
   /** @defaultValue DEFAULT_FAN_IN (32), as the embedded fit's TreeMerger */
   readonly fanIn?: number;
@@ -41,20 +42,14 @@ export function jobOptions(jobId: string, retry: RetrySettings): JobsOptions {
 }
 
 /**
- * Where finalize finds the merged moments: the one node of the tree's top
- * level (or the only shard), and whether to merge it into fresh moments
- * first. The embedded TreeMerger merges a node into the next level as
- * soon as it holds fanIn members, so a full top node (or a lone shard)
- * ends up merged into one more, otherwise empty, node; finalize does the
- * same, so the bytes agree.
+ * Whether finalize merges the top node into fresh moments once more: the
+ * embedded TreeMerger merges a node into the next level as soon as it holds
+ * fanIn members, so a full top node ends up merged into one more, otherwise
+ * empty, node; finalize does the same, so the bytes agree.
  */
-export function treeTop(
-  count: number,
-  fanIn: number = DEFAULT_FAN_IN,
-): { level: number; wrap: boolean } {
-  const levels = reduceTreeLevels(count, fanIn);
-  const top = levels[levels.length - 1];
-  return { level: levels.length, wrap: top === undefined || top[0] === fanIn };
+export function finalizeWraps(count: number, fanIn: number = DEFAULT_FAN_IN): boolean {
+  const top = reduceTreeLevels(count, fanIn).at(-1);
+  return top !== undefined && top[0] === fanIn;
 }
 
 /** The flow of a fit (see the module comment). */
@@ -73,7 +68,8 @@ export function buildFitFlow(plan: FitFlowPlan): FlowJob {
     },
     keys: data.output,
   }));
-  const levels = reduceTreeLevels(plan.shards.length, fanIn);
+  // The top level's one node is merged by finalize.
+  const levels = reduceTreeLevels(plan.shards.length, fanIn).slice(0, -1);
   levels.forEach((groups, l) => {
     const level = l + 1;
     let start = 0;
@@ -102,19 +98,18 @@ export function buildFitFlow(plan: FitFlowPlan): FlowJob {
       };
     });
   });
-  const [top] = nodes;
-  if (top === undefined || nodes.length !== 1) throw new Error("a fit needs at least one shard");
+  if (nodes.length === 0) throw new Error("a fit needs at least one shard");
   const data: FinalizePayload = {
     ...plan.finalize,
-    input: top.keys,
-    wrap: treeTop(plan.shards.length, fanIn).wrap,
+    inputs: nodes.map((m) => m.keys),
+    wrap: finalizeWraps(plan.shards.length, fanIn),
   };
   return {
     name: "finalize",
     queueName: "finalize",
     data,
     opts: jobOptions(jobIds.finalize(plan.fitId), plan.retry),
-    children: [top.job],
+    children: nodes.map((m) => m.job),
   };
 }
 

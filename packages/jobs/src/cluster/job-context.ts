@@ -1,5 +1,6 @@
 import type { Storage } from "@featurewise/storage";
 import type { SelectedBackend } from "../backends.js";
+import type { BufferPool } from "../buffer-pool.js";
 import type { Decoder } from "../decode-stream.js";
 
 /** What the shard, reduce and finalize jobs need from the process that runs them. */
@@ -15,4 +16,6 @@ export interface JobContext {
   readonly decoder: Decoder;
   /** Decode batches in flight per shard. */
   readonly decodeInFlight: number;
+  /** Accumulator memory that one shard job hands on to the next (fresh memory costs page faults). */
+  readonly buffers?: BufferPool;
 }

@@ -129,11 +129,15 @@ export interface FinalizePayload {
   readonly submittedAt: number;
   readonly options: FitOptions;
   readonly imageShape: ImageShape;
-  /** The top of the merge tree. */
-  readonly input: NodeKeys;
   /**
-   * Merge `input` into fresh moments first: the embedded TreeMerger does so
-   * when the top node was closed full (and for a single shard).
+   * The members of the merge tree's top node (shards, or the reduce nodes
+   * below the top), which finalize merges in order into fresh moments, as a
+   * reduce job would: the top node is not written and read back.
+   */
+  readonly inputs: readonly NodeKeys[];
+  /**
+   * Merge the top node into fresh moments once more: the embedded
+   * TreeMerger does so when the top node was closed full.
    */
   readonly wrap: boolean;
   readonly shards: number;
@@ -179,7 +183,7 @@ const schemas = {
     submittedAt: count,
     options: fitOptionsSchema,
     imageShape,
-    input: nodeKeys,
+    inputs: z.array(nodeKeys).min(1),
     wrap: z.boolean(),
     shards: positiveInt,
     listed: count.nullable(),

@@ -35,6 +35,7 @@ export async function runShardJob(p: ShardPayload, ctx: JobContext): Promise<Sha
       onError: p.onError,
       la,
       stream: { decoder: ctx.decoder, inFlight: ctx.decodeInFlight },
+      ...(ctx.buffers === undefined ? {} : { buffers: ctx.buffers }),
       onImage: () => {
         images++;
       },
@@ -46,5 +47,6 @@ export async function runShardJob(p: ShardPayload, ctx: JobContext): Promise<Sha
   }
   const { moments, skipped } = result;
   await writeNode(store, p.output, moments, { v: 1, images, n: moments.n, skipped });
+  ctx.buffers?.give(moments.comoment); // written: the thread's next shard may reuse it
   return { index: p.spec.index, images, n: moments.n, skipped: skipped.length };
 }

@@ -1,12 +1,14 @@
 /**
  * What one sandbox thread keeps between the jobs it runs: the storage
  * configuration and its S3 client, one decode pool, the loaded compute
- * backends, and a Redis connection to check that a job's fit is still on.
+ * backends, the accumulator memory of its last shard, and a Redis
+ * connection to check that a job's fit is still on.
  * The worker process hands the settings over as `workerData`.
  */
 import { DecodePool } from "@featurewise/dataset";
 import { Storage, type StorageConfig } from "@featurewise/storage";
 import { selectBackend, type SelectedBackend } from "../backends.js";
+import { BufferPool } from "../buffer-pool.js";
 import type { Decoder } from "../decode-stream.js";
 import type { QueueName } from "./cluster-settings.js";
 import type { FaultPlan } from "./faults.js";
@@ -32,6 +34,8 @@ export interface ThreadSettings {
 /** The resources of one sandbox thread (see the module comment). */
 export class ThreadRuntime implements JobContext {
   readonly storage: Storage;
+  /** A shard's accumulator and batch buffer, for the thread's next shard. */
+  readonly buffers = new BufferPool(2);
   private pool: DecodePool | null = null;
   private readonly backends = new Map<string, SelectedBackend>();
   private fits: FitStateStore | null = null;
