@@ -46,7 +46,10 @@ async function decodeOne(input: Uint8Array | string, req: DecodeRequest): Promis
   }
 }
 
-const steady = collectEvery(1000);
+// Rare: what keeps a fit's RSS flat is the main thread's collection (collectEvery
+// in the jobs' shard loop). One here every 1,000 images cost the 20,000-image std
+// fit 0.35 s of CPU (1.52 s vs 1.19 s wall) for no measurable RSS difference.
+const steady = collectEvery(20_000);
 
 /**
  * Decodes a batch and posts the reply. One input at a time, one batch at a
