@@ -15,7 +15,7 @@ export {
 export { OpenBlasLinearAlgebra } from "./openblas/openblas-linalg.js";
 export { CudaLinearAlgebra } from "./cuda/cuda-linalg.js";
 export { TfjsLinearAlgebra, TFJS_PACKAGES } from "./tfjs/tfjs-linalg.js";
-export type { OpenBlasOptions } from "./openblas/openblas-options.js";
+export { shortenOpenBlasSpin, type OpenBlasOptions } from "./openblas/openblas-options.js";
 export {
   LIBRARY_PATH_VARIABLES,
   NO_LIBRARY_OVERRIDES,

@@ -9,6 +9,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { ChildPool, FlowProducer, Worker, type Job } from "bullmq";
 import type { StorageConfig } from "@featurewise/storage";
+import { shortenOpenBlasSpin } from "@featurewise/linalg";
 import { Storage } from "@featurewise/storage";
 import type { QueueName } from "./cluster-settings.js";
 import { runCoordinatorJob } from "./coordinator-job.js";
@@ -69,6 +70,7 @@ const PROCESSOR = fileURLToPath(
 
 /** Connects, checks Redis' eviction policy, and starts serving the queues. */
 export async function startClusterWorker(o: ClusterWorkerOptions): Promise<ClusterWorker> {
+  shortenOpenBlasSpin(); // before the sandbox threads (and their copies of the environment) start
   const connection = createRedis(o.redisUrl, "worker", `featurewise-worker-${o.name}`);
   const evictionPolicy = await readEvictionPolicy(connection);
   if (evictionPolicy !== null && evictionPolicy !== "noeviction") {

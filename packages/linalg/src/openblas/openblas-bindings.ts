@@ -6,6 +6,7 @@ import type { LibraryPathOverrides } from "../library-paths.js";
 import { LIBRARY_PATH_VARIABLES } from "../library-paths.js";
 import { locateLibrary, multiarchTriplet, type LibrarySpec } from "../find-library.js";
 import { declare, openLibrary, type NativeFunction } from "../koffi-runtime.js";
+import { shortenOpenBlasSpin } from "./openblas-options.js";
 
 /** CBLAS and LAPACKE enum values (cblas.h, lapacke.h). */
 export const Cblas = {
@@ -81,6 +82,7 @@ export function loadOpenBlas(overrides: LibraryPathOverrides): OpenBlasBindings 
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
 
+  shortenOpenBlasSpin();
   const blas = openLibrary(openblasPath, "libopenblas");
   const where = `libopenblas (${openblasPath})`;
   const dsyrk = declare(
