@@ -1,9 +1,10 @@
 /**
  * A fit as one BullMQ flow: shard jobs are the leaves, reduce jobs the
  * levels of {@link reduceTreeLevels} but the top one, finalize the root,
- * which merges the top node itself (up to 32 shards: no reduce job at all). A parent runs only
- * once all its children are done; a child that fails for good fails its
- * parent (`failParentOnFailure`), up to the root, so no parent waits forever.
+ * which merges the top node itself (up to 32 shards: no reduce job at all).
+ * A parent runs only once all its children are done; a child that fails for
+ * good fails its parent (`failParentOnFailure`), up to the root, so no
+ * parent waits forever.
  */
 import type { FlowJobNode, FlowJob, JobsOptions } from "bullmq";
 import { DEFAULT_FAN_IN, reduceTreeLevels } from "@featurewise/core";
