@@ -8,6 +8,7 @@ import { deletePrefix, uniquePrefix, useRedis, type TestRedis } from "./helpers/
 import {
   activeJobs,
   jobAttempts,
+  jobTimes,
   pollUntil,
   startWorker,
   stopWorkers,
@@ -150,6 +151,26 @@ describe("cluster failures", () => {
     expect(attempts).toEqual({ attemptsMade: 1, attemptsStarted: 1, stalledCounter: 0 });
     for (const w of workers) expect(w.output()).not.toMatch(/stalled|lock renewal failed/);
   }, 120_000);
+
+  it("runs shards while the coordinator lists; the flow added after they finished takes them in", async () => {
+    // Each coordinator holds 1.5 s after queuing its 40 shards, before it adds the flow.
+    const hold = ["--faults", '{"holdMs":{"coordinator":1500}}'];
+    const { prefix } = await cluster("stream", [
+      { name: "stream-1", args: hold },
+      { name: "stream-2", args: hold },
+    ]);
+    const args = [clean, "--std", "--images-per-shard", "50"]; // reduce nodes of 32 and 8 shards
+    const out = path.join(work, "stream-cluster");
+    const fit = clusterFitWithId(redis.url, prefix, [...args, "--out", out]);
+    const fitId = await fit.fitId;
+    expect(summaryOf(await fit.done)).toMatchObject({ fitId, n: 2000, skipped: 0 });
+    const shard = await jobTimes(redis.url, prefix, "shard", `${fitId}-shard-0`);
+    const root = await jobTimes(redis.url, prefix, "finalize", `${fitId}-finalize`);
+    expect(shard!.finishedOn!).toBeLessThan(root!.created); // done before its flow existed
+    const local = path.join(work, "stream-embedded");
+    await embeddedFit([...args, "--out", local]);
+    await expectSameArtifact(local, out);
+  }, 60_000);
 
   describe("a corrupt image", () => {
     let prefix: string;

@@ -154,6 +154,29 @@ export async function jobAttempts(
   }
 }
 
+/** When a job was created, started and finished (epoch ms; null while it has not). */
+export async function jobTimes(
+  redisUrl: string,
+  prefix: string,
+  queue: string,
+  jobId: string,
+): Promise<{ created: number; processedOn: number | null; finishedOn: number | null } | null> {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const q = new Queue(queue, { connection, prefix });
+  try {
+    const job = await q.getJob(jobId);
+    if (job === undefined) return null;
+    return {
+      created: job.timestamp,
+      processedOn: job.processedOn ?? null,
+      finishedOn: job.finishedOn ?? null,
+    };
+  } finally {
+    await q.close();
+    connection.disconnect();
+  }
+}
+
 /** Polls `probe` every 20 ms until it returns a value other than undefined. */
 export async function pollUntil<T>(
   probe: () => Promise<T | undefined>,

@@ -95,44 +95,15 @@ export async function checkOutputLocation(store: ObjectStore): Promise<void> {
   }
 }
 
-/** What every executor knows before the first shard runs. */
-export interface FitPlan {
-  readonly shards: ShardSpec[];
-  /** sha256 over the listing (keys, sizes, ETags). */
-  readonly fingerprint: string;
-  /** Images listed; null for tar sources (known once their shards are read). */
-  readonly listed: number | null;
-  readonly imageShape: ImageShape;
-  /** "full" moments for ZCA, else "diagonal". */
-  readonly kind: MomentsKind;
-}
-
-/**
- * Lists the source, cuts the listing into the default shard plan, fixes
- * the image shape and checks the ZCA size: the part of a fit that the
- * embedded executor and the cluster's coordinator share, so both plan alike.
- * @param onListed - called every 1,000 listed objects
- */
-export async function planFit(
-  source: ImageSource,
-  options: PlanOptions,
-  onListed: (count: number) => void = () => {},
-): Promise<FitPlan> {
-  const plan = new StreamingPlan(source, options, onListed);
-  const shards: ShardSpec[] = [];
-  for await (const spec of plan.shards()) shards.push(spec);
-  const imageShape = await plan.imageShape();
-  const { fingerprint, listed } = plan.listing();
-  return { shards, fingerprint, listed, imageShape, kind: plan.kind };
-}
-
 type PlanOptions = Pick<FitOptions, "flags" | "imagesPerShard" | "decode" | "maxZcaBytes">;
 
 /**
- * The same plan as {@link planFit}, read while the source is still being
- * listed, so that shards can run before the listing ends: {@link shards}
- * yields each shard as soon as it is cut (any number of times, from the
- * first), and {@link listing} gives the fingerprint once it has ended.
+ * A fit's plan, read while the source is still being listed, so that shards
+ * can run before the listing ends: {@link shards} yields each shard as soon
+ * as it is cut (any number of times, from the first), {@link imageShape}
+ * fixes the image shape and checks the ZCA size, and {@link listing} gives
+ * the fingerprint once the listing has ended. The embedded fit and the
+ * cluster's coordinator both plan with it, so both plan alike.
  */
 export class StreamingPlan {
   /** "full" moments for ZCA, else "diagonal". */

@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { ChildPool, FlowProducer, Worker, type Job } from "bullmq";
+import { ChildPool, FlowProducer, Queue, Worker, type Job } from "bullmq";
 import type { StorageConfig } from "@featurewise/storage";
 import { shortenOpenBlasSpin } from "@featurewise/linalg";
 import { Storage } from "@featurewise/storage";
@@ -83,6 +83,8 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Clust
   const fits = new FitStateStore(connection, o.prefix);
   const storage = new Storage(o.storage);
   const flows = new FlowProducer({ connection, prefix: o.prefix });
+  const finalizeQueue = new Queue("finalize", { connection, prefix: o.prefix });
+  finalizeQueue.on("error", () => {}); // reported by the calls that hit it
   const concurrency = Math.max(1, o.concurrency);
   const threadSettings = (queue: QueueName): ThreadSettings => ({
     queue,
@@ -103,7 +105,8 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Clust
       const root = `${o.prefix}:finalize:${jobIds.finalize(p.fitId)}`;
       if (status !== null && (await connection.exists(root)) === 1)
         return { shards: status.shardsTotal, listed: status.imagesTotal };
-      return await runCoordinatorJob(p, { storage, flows, fits });
+      const context = { storage, flows, fits, finalize: finalizeQueue, faults: o.faults ?? null };
+      return await runCoordinatorJob(p, context);
     } catch (err) {
       throw toJobError(err, "coordinator");
     }
@@ -131,6 +134,7 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Clust
     async close(force = false) {
       await Promise.all(workers.map((w) => w.close(force)));
       await flows.close();
+      await finalizeQueue.close();
       storage.close();
       connection.disconnect();
     },

@@ -1,19 +1,24 @@
-import type { FlowProducer } from "bullmq";
+import type { FlowProducer, Queue } from "bullmq";
 import { flatSize } from "@featurewise/core";
-import { openSource } from "@featurewise/dataset";
+import { openSource, type ShardSpec } from "@featurewise/dataset";
 import type { Storage } from "@featurewise/storage";
-import { checkOutputLocation, planFit } from "../fit-plan.js";
-import { buildFitFlow, validateFlow } from "./fit-flow.js";
-import { planKey, shardKeys } from "./fit-names.js";
-import type { FitStateStore } from "./fit-state.js";
+import { checkOutputLocation, StreamingPlan } from "../fit-plan.js";
+import { buildFitFlow, childJobOptions, validateFlow } from "./fit-flow.js";
+import { jobIds, planKey, shardKeys } from "./fit-names.js";
+import { injectFaults, type FaultPlan } from "./faults.js";
+import { FINAL_STATES, type FitStateStore } from "./fit-state.js";
 import { fitEndedError } from "./job-errors.js";
-import type { CoordinatorPayload, ShardPayload } from "./payloads.js";
+import { parsePayload, type CoordinatorPayload, type ShardPayload } from "./payloads.js";
 
 /** What the coordinator needs from its worker process. */
 export interface CoordinatorContext {
   readonly storage: Storage;
   readonly flows: FlowProducer;
   readonly fits: FitStateStore;
+  /** The finalize queue (to take a fit's flow back out if the fit ended while it was added). */
+  readonly finalize: Queue;
+  /** Test-only fault injection. */
+  readonly faults: FaultPlan | null;
 }
 
 /** What a coordinator job returns. */
@@ -26,8 +31,14 @@ export interface CoordinatorJobResult {
 /**
  * Plans a submitted fit as the embedded fit does (listing in byte order,
  * fingerprint, shard plan, image shape, ZCA size check), writes the plan
- * next to the partials, and adds the fit's flow. Adding is idempotent:
- * a retried coordinator finds the jobs by their ids and adds nothing.
+ * next to the partials, and adds the fit's flow.
+ *
+ * Shards run while the listing goes on, as in the embedded fit: each shard
+ * job is queued as soon as the listing has cut it, and the flow added at the
+ * end (when the tree's shape is known) takes the queued jobs in as its
+ * leaves; BullMQ adopts a job that exists, counting one that has already
+ * finished as done. Adding is idempotent: a retried coordinator finds the
+ * jobs by their ids and adds nothing twice.
  */
 export async function runCoordinatorJob(
   p: CoordinatorPayload,
@@ -38,37 +49,50 @@ export async function runCoordinatorJob(
   const source = openSource(options.source, ctx.storage);
   const store = ctx.storage.open(options.out);
   await checkOutputLocation(store);
-  const { shards, listed, imageShape, kind, fingerprint: digest } = await planFit(source, options);
+  const plan = new StreamingPlan(source, options);
+  const imageShape = await plan.imageShape();
+  const kind = plan.kind;
 
-  const shardPayloads = shards.map((spec): ShardPayload => ({
-    v: 1,
-    fitId,
-    out: options.out,
-    source: options.source,
-    spec,
-    decode: options.decode,
-    dataFormat: options.dataFormat,
-    imageShape,
-    kind,
-    onError: options.onError,
-    backend: options.backend,
-    output: shardKeys(fitId, spec.id),
-  }));
-  const plan = {
+  const shardPayload = (spec: ShardSpec): ShardPayload =>
+    parsePayload("shard", {
+      v: 1,
+      fitId,
+      out: options.out,
+      source: options.source,
+      spec,
+      decode: options.decode,
+      dataFormat: options.dataFormat,
+      imageShape,
+      kind,
+      onError: options.onError,
+      backend: options.backend,
+      output: shardKeys(fitId, spec.id),
+    });
+  const shards: ShardPayload[] = [];
+  for await (const spec of plan.shards()) {
+    const data = shardPayload(spec);
+    shards.push(data);
+    const opts = childJobOptions(jobIds.shard(fitId, spec.index), p.retry);
+    await ctx.flows.add({ name: "shard", queueName: "shard", data, opts });
+  }
+  const { fingerprint, listed } = plan.listing();
+  await injectFaults(ctx.faults, "coordinator", null, 0);
+
+  const planDoc = {
     fitId,
     source: source.uri,
-    fingerprint: digest,
+    fingerprint,
     listed,
     imageShape,
     kind,
     dim: flatSize(imageShape),
-    shards,
+    shards: shards.map((s) => s.spec),
   };
-  await store.put(planKey(fitId), new TextEncoder().encode(JSON.stringify(plan)));
+  await store.put(planKey(fitId), new TextEncoder().encode(JSON.stringify(planDoc)));
   const flow = buildFitFlow({
     fitId,
     out: options.out,
-    shards: shardPayloads,
+    shards,
     finalize: {
       v: 1,
       fitId,
@@ -77,7 +101,7 @@ export async function runCoordinatorJob(
       imageShape,
       shards: shards.length,
       listed,
-      fingerprint: digest,
+      fingerprint,
     },
     retry: p.retry,
   });
@@ -88,5 +112,12 @@ export async function runCoordinatorJob(
   });
   if (!started) throw fitEndedError(fitId, "over");
   await ctx.flows.add(flow);
+  // A shard that failed for good while the flow was being added would leave
+  // its parents waiting: the fit has ended (failed), so take the flow out.
+  const after = await ctx.fits.read(fitId);
+  if (after !== null && FINAL_STATES.includes(after.state) && after.state !== "succeeded") {
+    await ctx.finalize.remove(jobIds.finalize(fitId), { removeChildren: true }).catch(() => 0);
+    throw fitEndedError(fitId, after.state);
+  }
   return { shards: shards.length, listed };
 }

@@ -5,7 +5,9 @@
  * - `failFirstAttempt`: shard ids whose first attempt then throws a
  *   transient error, so the shard is retried and its output rewritten;
  * - `holdMs`: per queue, how long a job then sleeps while holding its lock,
- *   so a test can SIGKILL the worker mid-job.
+ *   so a test can SIGKILL the worker mid-job. The coordinator sleeps after
+ *   queuing its shards, before it adds the flow: the shards finish first,
+ *   and the flow must take in finished jobs.
  */
 import { z } from "zod";
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";

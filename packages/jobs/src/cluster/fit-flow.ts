@@ -42,6 +42,11 @@ export function jobOptions(jobId: string, retry: RetrySettings): JobsOptions {
   };
 }
 
+/** Options of a job under a parent: as {@link jobOptions}, and a child that fails for good fails its parent. */
+export function childJobOptions(jobId: string, retry: RetrySettings): JobsOptions {
+  return { ...jobOptions(jobId, retry), failParentOnFailure: true };
+}
+
 /**
  * Whether finalize merges the top node into fresh moments once more: the
  * embedded TreeMerger merges a node into the next level as soon as it holds
@@ -56,10 +61,7 @@ export function finalizeWraps(count: number, fanIn: number = DEFAULT_FAN_IN): bo
 /** The flow of a fit (see the module comment). */
 export function buildFitFlow(plan: FitFlowPlan): FlowJob {
   const fanIn = plan.fanIn ?? DEFAULT_FAN_IN;
-  const child = (id: string): JobsOptions => ({
-    ...jobOptions(id, plan.retry),
-    failParentOnFailure: true,
-  });
+  const child = (id: string): JobsOptions => childJobOptions(id, plan.retry);
   let nodes: Array<{ job: FlowJob; keys: NodeKeys }> = plan.shards.map((data) => ({
     job: {
       name: "shard",
