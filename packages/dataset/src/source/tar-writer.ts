@@ -1,3 +1,5 @@
+import { concatBytes } from "@featurewise/core";
+
 /** One file to put in a tar archive. */
 export interface TarInput {
   /** Path inside the archive ("/"-separated). */
@@ -20,13 +22,13 @@ export function encodeTar(files: Iterable<TarInput>): Uint8Array {
     if (name.length > 100) {
       blocks.push(
         header("././@LongLink", name.length + 1, "L"),
-        padded(concat(name, new Uint8Array(1))),
+        padded(concatBytes([name, new Uint8Array(1)])),
       );
     }
     blocks.push(header(f.name, f.data.length, "0"), padded(f.data));
   }
   blocks.push(new Uint8Array(2 * BLOCK));
-  return concat(...blocks);
+  return concatBytes(blocks);
 }
 
 function header(name: string, size: number, type: string): Uint8Array {
@@ -53,15 +55,5 @@ function header(name: string, size: number, type: string): Uint8Array {
 function padded(data: Uint8Array): Uint8Array {
   const out = new Uint8Array(Math.ceil(data.length / BLOCK) * BLOCK);
   out.set(data);
-  return out;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
   return out;
 }
