@@ -114,56 +114,57 @@ export async function stopWorkers(workers: readonly WorkerProcess[]): Promise<vo
   );
 }
 
-/** Ids and holders (`processedBy`) of the jobs active on `queue` now. */
-export async function activeJobs(
+/** Runs `use` on `queue` over a connection of its own, closed afterwards. */
+async function withQueue<T>(
   redisUrl: string,
   prefix: string,
   queue: string,
-): Promise<Array<{ id: string; worker: string | undefined }>> {
+  use: (q: Queue) => Promise<T>,
+): Promise<T> {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const q = new Queue(queue, { connection, prefix });
   try {
-    const jobs = await q.getActive();
-    return jobs.map((j) => ({ id: j.id ?? "", worker: j.processedBy }));
+    return await use(q);
   } finally {
     await q.close();
     connection.disconnect();
   }
 }
 
+/** Ids and holders (`processedBy`) of the jobs active on `queue` now. */
+export function activeJobs(
+  redisUrl: string,
+  prefix: string,
+  queue: string,
+): Promise<Array<{ id: string; worker: string | undefined }>> {
+  return withQueue(redisUrl, prefix, queue, async (q) =>
+    (await q.getActive()).map((j) => ({ id: j.id ?? "", worker: j.processedBy })),
+  );
+}
+
 /** A job's attempt counters, for asserting that it was (or was not) retried. */
-export async function jobAttempts(
+export function jobAttempts(
   redisUrl: string,
   prefix: string,
   queue: string,
   jobId: string,
 ): Promise<{ attemptsMade: number; attemptsStarted: number; stalledCounter: number } | null> {
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const q = new Queue(queue, { connection, prefix });
-  try {
+  return withQueue(redisUrl, prefix, queue, async (q) => {
     const job = await q.getJob(jobId);
     if (job === undefined) return null;
-    return {
-      attemptsMade: job.attemptsMade,
-      attemptsStarted: job.attemptsStarted,
-      stalledCounter: job.stalledCounter,
-    };
-  } finally {
-    await q.close();
-    connection.disconnect();
-  }
+    const { attemptsMade, attemptsStarted, stalledCounter } = job;
+    return { attemptsMade, attemptsStarted, stalledCounter };
+  });
 }
 
 /** When a job was created, started and finished (epoch ms; null while it has not). */
-export async function jobTimes(
+export function jobTimes(
   redisUrl: string,
   prefix: string,
   queue: string,
   jobId: string,
 ): Promise<{ created: number; processedOn: number | null; finishedOn: number | null } | null> {
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const q = new Queue(queue, { connection, prefix });
-  try {
+  return withQueue(redisUrl, prefix, queue, async (q) => {
     const job = await q.getJob(jobId);
     if (job === undefined) return null;
     return {
@@ -171,10 +172,7 @@ export async function jobTimes(
       processedOn: job.processedOn ?? null,
       finishedOn: job.finishedOn ?? null,
     };
-  } finally {
-    await q.close();
-    connection.disconnect();
-  }
+  });
 }
 
 /** Polls `probe` every 20 ms until it returns a value other than undefined. */

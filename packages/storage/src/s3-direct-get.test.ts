@@ -231,24 +231,18 @@ describe("DirectGet", () => {
 
   it("takes credentials from the client's provider, fetching again only when they expire", async () => {
     const calls = { lasting: 0, expiring: 0 };
+    const provider = (name: keyof typeof calls, lifetimeMs: number) => () => {
+      calls[name]++;
+      return Promise.resolve({
+        accessKeyId: `${name.toUpperCase()}${calls[name]}`,
+        secretAccessKey: "s",
+        expiration: new Date(Date.now() + lifetimeMs),
+      });
+    };
     const providers = {
-      lasting: () => {
-        calls.lasting++;
-        return Promise.resolve({
-          accessKeyId: `LASTING${calls.lasting}`,
-          secretAccessKey: "s",
-          expiration: new Date(Date.now() + 3_600_000),
-        });
-      },
+      lasting: provider("lasting", 3_600_000),
       // Within the SDK's five minutes of expiry: fetched for every request.
-      expiring: () => {
-        calls.expiring++;
-        return Promise.resolve({
-          accessKeyId: `EXPIRING${calls.expiring}`,
-          secretAccessKey: "s",
-          expiration: new Date(Date.now() + 60_000),
-        });
-      },
+      expiring: provider("expiring", 60_000),
     };
     const settings = readStorageConfig({ AWS_ENDPOINT_URL: endpoint, AWS_REGION: "us-east-1" }).s3;
     for (const name of ["lasting", "expiring"] as const) {
