@@ -70,8 +70,9 @@ describe("DecodePool", () => {
     );
     for (let i = 0; i < inputs.length; i++) {
       const expected = await decodeImage(new Uint8Array(inputs[i]!.bytes), options);
+      const outcome = got[i]!;
       expect(
-        "image" in got[i]! && Buffer.from(got[i].image.data).equals(Buffer.from(expected.data)),
+        "image" in outcome && Buffer.from(outcome.image.data).equals(Buffer.from(expected.data)),
       ).toBe(true);
     }
   });

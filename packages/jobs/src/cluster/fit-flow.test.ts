@@ -41,7 +41,7 @@ function partial(i: number): Moments {
   return m;
 }
 
-function finalizePayload(fitId: string, shards: number): FinalizePayload {
+function finalizePayload(fitId: string, shards: number): Omit<FinalizePayload, "inputs" | "wrap"> {
   return {
     v: 1,
     fitId,
