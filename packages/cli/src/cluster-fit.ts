@@ -1,5 +1,5 @@
 import { redactRedisUrl, type FitOptions } from "@featurewise/jobs";
-import { ClusterClient, submitFit, watchFit } from "@featurewise/jobs/cluster";
+import { ClusterClient, submitFit, watchFit } from "@featurewise/jobs/cluster/client";
 import type { Storage } from "@featurewise/storage";
 import { ClusterProgressLine } from "./cluster-progress.js";
 import { clusterTarget } from "./cluster-options.js";

@@ -1,4 +1,4 @@
-import type { WatchProgress } from "@featurewise/jobs/cluster";
+import type { WatchProgress } from "@featurewise/jobs/cluster/client";
 
 /**
  * One line of progress for a fit running on the cluster (stderr, redrawn at

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
-import type { ClusterClient, FitStatus } from "@featurewise/jobs/cluster";
+import type { ClusterClient, FitStatus } from "@featurewise/jobs/cluster/client";
 import { addClusterOptions, clusterTarget, type ClusterFlags } from "./cluster-options.js";
 
 interface StatusFlags extends ClusterFlags {
@@ -9,7 +9,7 @@ interface StatusFlags extends ClusterFlags {
 }
 
 /** The cluster modules (BullMQ, ioredis), loaded only by the commands that talk to one. */
-const cluster = () => import("@featurewise/jobs/cluster");
+const cluster = () => import("@featurewise/jobs/cluster/client");
 
 /** Runs `work` with a client of the cluster the flags name. */
 async function withClient<T>(

@@ -1,4 +1,4 @@
-import { Queue } from "bullmq";
+import { Queue } from "./bullmq-queue.js";
 import type { Redis } from "ioredis";
 import type { QueueName } from "./cluster-settings.js";
 import { FitStateStore } from "./fit-state.js";
@@ -39,6 +39,23 @@ export class ClusterClient {
       this.queues.set(name, q);
     }
     return q;
+  }
+
+  /**
+   * Calls `onChange` each time the fit's state changes, over a pub/sub
+   * connection of its own (it reconnects and resubscribes after a Redis
+   * restart). Best effort: a watcher must still poll; this only lets it see
+   * the end at once. Returns the function that stops it.
+   */
+  onFitChange(fitId: string, onChange: () => void): () => void {
+    const channel = this.fits.channel(fitId);
+    const sub = this.redis.duplicate({ enableOfflineQueue: true });
+    sub.on("error", () => {}); // polling goes on without it
+    sub.on("message", (from: string) => {
+      if (from === channel) onChange();
+    });
+    sub.subscribe(channel).catch(() => {});
+    return () => sub.disconnect();
   }
 
   /** Closes the queues and the connection. */

@@ -47,10 +47,12 @@ export interface FitStatus {
 }
 
 // KEYS[1] = record; ARGV = new state, then field/value pairs. No change once final.
+// Each change is published on the record's key (see FitStateStore.channel).
 const SET_STATE = `
 local s = redis.call('HGET', KEYS[1], 'state')
 if not s or s == 'succeeded' or s == 'failed' or s == 'cancelled' then return 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[1], unpack(ARGV, 2))
+redis.call('PUBLISH', KEYS[1], ARGV[1])
 return 1`;
 
 // KEYS[1] = record, KEYS[2] = finished shards; ARGV = shard index, images, skipped, now.
@@ -73,6 +75,14 @@ export class FitStateStore {
   /** Key of a fit's record. */
   key(fitId: string): string {
     return `${this.prefix}:fit:${fitId}`;
+  }
+
+  /**
+   * The pub/sub channel that hears each change of the fit's state (the new
+   * state is the message). Shard counts are not published: read them.
+   */
+  channel(fitId: string): string {
+    return this.key(fitId);
   }
 
   private shardsKey(fitId: string): string {

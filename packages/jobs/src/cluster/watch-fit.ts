@@ -19,15 +19,44 @@ export interface WatchProgress {
 /** How {@link watchFit} polls. */
 export interface WatchOptions {
   /**
-   * Between reads of the fit's record (one HGETALL): the end of a fit is
-   * seen half of this later on average. @defaultValue 100
+   * Between reads of the fit's record (one HGETALL), for the progress shown.
+   * A change of state (the end, above all) is read at once: the watcher
+   * hears it on the record's channel. @defaultValue 100
    */
   readonly pollMs?: number;
   /** Give up when Redis has not answered for this long. @defaultValue 300000 (5 min) */
   readonly unreachableTimeoutMs?: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when the fit's state changes (or changed since the last wait). */
+function wakeOnChange(
+  client: ClusterClient,
+  fitId: string,
+): { pause(ms: number): Promise<void>; stop(): void } {
+  let changed = false;
+  let wake: (() => void) | null = null;
+  const stop = client.onFitChange(fitId, () => {
+    changed = true;
+    wake?.();
+  });
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      if (changed) {
+        changed = false;
+        resolve();
+        return;
+      }
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        changed = false;
+        wake = null;
+        resolve();
+      }
+      wake = done;
+    });
+  return { pause, stop };
+}
 
 /**
  * Follows a submitted fit until it ends: resolves with the artifact (as the
@@ -49,51 +78,56 @@ export async function watchFit(
   let lostSince: number | null = null;
   let lastJobCheck = Date.now();
   let noWorkers = false;
-  for (;;) {
-    let status: FitStatus | null;
-    try {
-      status = await client.fits.read(fitId);
-      lostSince = null;
-    } catch (err) {
-      lostSince ??= Date.now();
-      if (Date.now() - lostSince > unreachableMs) {
+  const changes = wakeOnChange(client, fitId);
+  try {
+    for (;;) {
+      let status: FitStatus | null;
+      try {
+        status = await client.fits.read(fitId);
+        lostSince = null;
+      } catch (err) {
+        lostSince ??= Date.now();
+        if (Date.now() - lostSince > unreachableMs) {
+          throw new FeaturewiseError(
+            ErrorCodes.IO_ERROR,
+            `lost Redis for ${Math.round(unreachableMs / 1000)} s while watching fit ${fitId} (it may still run: featurewise status ${fitId}): ${String(err)}`,
+            { cause: err },
+          );
+        }
+        if (last !== null) onProgress({ status: last, connected: false, noWorkers });
+        await changes.pause(pollMs);
+        continue;
+      }
+      if (status === null) {
         throw new FeaturewiseError(
-          ErrorCodes.IO_ERROR,
-          `lost Redis for ${Math.round(unreachableMs / 1000)} s while watching fit ${fitId} (it may still run: featurewise status ${fitId}): ${String(err)}`,
-          { cause: err },
+          ErrorCodes.NOT_FOUND,
+          `no fit ${fitId} under queue prefix "${client.prefix}" (never submitted, or expired)`,
         );
       }
-      if (last !== null) onProgress({ status: last, connected: false, noWorkers });
-      await sleep(pollMs);
-      continue;
-    }
-    if (status === null) {
-      throw new FeaturewiseError(
-        ErrorCodes.NOT_FOUND,
-        `no fit ${fitId} under queue prefix "${client.prefix}" (never submitted, or expired)`,
-      );
-    }
-    last = status;
-    if (status.state === "succeeded" && status.artifact !== null)
-      return readFitResult(storage, status.artifact);
-    if (status.state === "failed" || status.state === "cancelled") throw fitFailedError(status);
-    onProgress({ status, connected: true, noWorkers });
-    if (Date.now() - lastJobCheck > 2000) {
-      lastJobCheck = Date.now();
-      noWorkers =
-        status.state === "queued" &&
-        Date.now() - status.submittedAt > 10_000 &&
-        (await client
-          .queue("coordinator")
-          .getWorkersCount()
-          .catch(() => 1)) === 0;
-      const ended = await endedByJobs(client, status).catch(() => null);
-      if (ended !== null) {
-        if (ended.state === "succeeded") return readFitResult(storage, ended.artifact);
-        throw fitFailedError(ended.status);
+      last = status;
+      if (status.state === "succeeded" && status.artifact !== null)
+        return readFitResult(storage, status.artifact);
+      if (status.state === "failed" || status.state === "cancelled") throw fitFailedError(status);
+      onProgress({ status, connected: true, noWorkers });
+      if (Date.now() - lastJobCheck > 2000) {
+        lastJobCheck = Date.now();
+        noWorkers =
+          status.state === "queued" &&
+          Date.now() - status.submittedAt > 10_000 &&
+          (await client
+            .queue("coordinator")
+            .getWorkersCount()
+            .catch(() => 1)) === 0;
+        const ended = await endedByJobs(client, status).catch(() => null);
+        if (ended !== null) {
+          if (ended.state === "succeeded") return readFitResult(storage, ended.artifact);
+          throw fitFailedError(ended.status);
+        }
       }
+      await changes.pause(pollMs);
     }
-    await sleep(pollMs);
+  } finally {
+    changes.stop();
   }
 }
 

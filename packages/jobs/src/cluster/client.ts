@@ -1,0 +1,13 @@
+/**
+ * The submitting side of the cluster (`fit`, `status` and `cancel`):
+ * Redis, the fit records and the coordinator queue, without the worker side
+ * (workers, flows, sandboxes), so that a CLI that submits a fit starts
+ * quickly. `@featurewise/jobs/cluster` exports all of this and the worker.
+ */
+export { ClusterClient } from "./cluster-client.js";
+export { submitFit } from "./submit-fit.js";
+export { watchFit, type WatchOptions, type WatchProgress } from "./watch-fit.js";
+export { cancelFit, type CancelResult } from "./cancel-fit.js";
+export { fitFailedError, readFitResult } from "./fit-outcome.js";
+export { type FitFailure, type FitState, type FitStatus } from "./fit-state.js";
+export { jobIds } from "./fit-names.js";
