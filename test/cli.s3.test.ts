@@ -93,7 +93,7 @@ describe("featurewise fit and transform on s3rver, through the CLI", () => {
     const { shape, data } = decodeNpy(npy);
     expect(shape).toEqual([1000, 32, 32, 3]);
     // Standardized with the fit's statistics: about zero mean, unit spread.
-    const mean = data.reduce((a, b) => a + b, 0) / data.length;
+    const mean = Float64Array.from(data).reduce((a, b) => a + b, 0) / data.length;
     expect(Math.abs(mean)).toBeLessThan(0.5);
     const keys = new TextDecoder()
       .decode(await out.get("c3.npy.keys.txt"))

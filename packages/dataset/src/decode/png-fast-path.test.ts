@@ -1,11 +1,11 @@
-import sharp from "sharp";
+import sharp, { type PngOptions } from "sharp";
 import { describe, expect, it } from "vitest";
 import { syntheticPixels } from "../synthetic.js";
 import { decodeSimplePng } from "./png-fast-path.js";
 
 const LIMIT = 1e8;
 
-async function pngOf(channels: 1 | 2 | 3 | 4, opts: sharp.PngOptions = {}): Promise<Uint8Array> {
+async function pngOf(channels: 1 | 2 | 3 | 4, opts: PngOptions = {}): Promise<Uint8Array> {
   const raw = syntheticPixels(3, {
     height: 13,
     width: 17,
