@@ -18,16 +18,19 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { encodeTar, writeSyntheticImages } from "@featurewise/dataset";
 import { readStorageConfig, Storage } from "@featurewise/storage";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : Number(process.argv[i + 1]);
-};
-const count = arg("count", 10_000);
-const repeat = arg("repeat", 2);
+const { values: args } = parseArgs({
+  options: {
+    count: { type: "string", default: "10000" },
+    repeat: { type: "string", default: "2" },
+  },
+});
+const count = Number(args.count);
+const repeat = Number(args.repeat);
 const perTar = 1000;
 
 const images = path.join(os.tmpdir(), `featurewise-bench-png-${count}`);

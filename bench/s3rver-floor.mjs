@@ -17,15 +17,19 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : Number(process.argv[i + 1]);
-};
-const gets = arg("gets", 5000);
-const concurrency = arg("concurrency", 16);
-const size = arg("size", 3200);
+const { values: args } = parseArgs({
+  options: {
+    gets: { type: "string", default: "5000" },
+    concurrency: { type: "string", default: "16" },
+    size: { type: "string", default: "3200" },
+  },
+});
+const gets = Number(args.gets);
+const concurrency = Number(args.concurrency);
+const size = Number(args.size);
 const keys = 1000;
 
 const work = mkdtempSync(path.join(os.tmpdir(), "featurewise-floor-"));
