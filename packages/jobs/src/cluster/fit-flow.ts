@@ -117,8 +117,11 @@ export function buildFitFlow(plan: FitFlowPlan): FlowJob {
 }
 
 /**
- * Validates every job of a flow against its queue's schema before it is
- * added, so a malformed job fails its fit here rather than on a worker.
+ * Validates the jobs of a flow above its leaves (reduce and finalize)
+ * against their queues' schemas before it is added, so a malformed job fails
+ * its fit here rather than on a worker. The leaves, shard jobs, are not
+ * parsed again: the coordinator validates each one as it queues it, before
+ * the flow exists.
  * @throws FeaturewiseError INVALID_ARGUMENT
  */
 export function validateFlow(flow: FlowJob | FlowJobNode): void {
@@ -126,6 +129,7 @@ export function validateFlow(flow: FlowJob | FlowJobNode): void {
   for (let job = stack.pop(); job !== undefined; job = stack.pop()) {
     const kind = job.queueName as keyof Payloads;
     if (!(kind in SCHEMA_KINDS)) throw new Error(`unknown queue ${job.queueName}`);
+    if (kind === "shard") continue;
     parsePayload(kind, job.data);
     stack.push(...(job.children ?? []));
   }
