@@ -1,4 +1,4 @@
-/** Options shared by the native backends. */
+/** Options of the openblas backend, and the environment OpenBLAS should load under. */
 
 /** Options of the `openblas` backend. */
 export interface OpenBlasOptions {
