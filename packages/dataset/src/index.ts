@@ -6,6 +6,7 @@ export type {
   SourceItem,
 } from "./source/image-source.js";
 export { StoreSource } from "./source/store-source.js";
+export { withOpenShard } from "./source/with-open-shard.js";
 export { FolderSource } from "./source/folder-source.js";
 export { PrefixSource } from "./source/prefix-source.js";
 export { TarSource } from "./source/tar-source.js";
@@ -26,6 +27,7 @@ export {
   DEFAULT_IMAGES_PER_SHARD,
   planRangeShards,
   shardId,
+  withoutItems,
   type RangeShardSpec,
   type Shard,
   type ShardPlanOptions,

@@ -4,9 +4,12 @@ import {
   type DecodedImage,
   type DecodeInput,
   type DecodeOutcome,
-  type ImageSource,
+  type OpenShard,
   type SourceItem,
 } from "@featurewise/dataset";
+
+/** What {@link decodeInOrder} reads inputs through: an open shard, or any source. */
+export type ItemReader = Pick<OpenShard, "read" | "localPath">;
 
 /** One item after reading and decoding: the image, or why it failed. */
 export type DecodeResult =
@@ -53,7 +56,7 @@ export interface DecodeStreamOptions {
  */
 export async function* decodeInOrder(
   items: readonly SourceItem[],
-  source: ImageSource,
+  source: ItemReader,
   decode: DecodeSettings,
   options: DecodeStreamOptions = {},
 ): AsyncIterable<DecodeResult> {

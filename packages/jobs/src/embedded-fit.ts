@@ -8,7 +8,7 @@ import {
   type SkippedItem,
   type StatsDocument,
 } from "@featurewise/core";
-import { DecodePool, openSource, type ShardSpec } from "@featurewise/dataset";
+import { DecodePool, openSource, withOpenShard, type ShardSpec } from "@featurewise/dataset";
 import { Storage } from "@featurewise/storage";
 import { selectBackend, type SelectedBackend } from "./backends.js";
 import { checkOutputLocation, StreamingPlan } from "./fit-plan.js";
@@ -94,7 +94,8 @@ async function fit(
   const skipped: SkippedItem[] = [];
   const buffers = new BufferPool(2 * concurrency); // an accumulator and a batch per shard
   let done = 0;
-  const context: Omit<ShardContext, "source"> = {
+  const context: ShardContext = {
+    source,
     // Batches in flight are shared out among the shards running at once,
     // so memory does not depend on how many shards there are.
     stream: {
@@ -115,17 +116,8 @@ async function fit(
       }
     },
   };
-  const runShard = async (spec: ShardSpec): Promise<ShardResult> => {
-    const open = await source.openShard(spec);
-    try {
-      const result = await computeShardMoments(open.shard, { ...context, source: open.source });
-      const failure = open.failure();
-      if (failure !== null) throw failure;
-      return result;
-    } finally {
-      open.close();
-    }
-  };
+  const runShard = (spec: ShardSpec): Promise<ShardResult> =>
+    withOpenShard(source, spec, (shard) => computeShardMoments(shard, context));
   const merger = new TreeMerger();
   for await (const result of runInOrder(plan.shards(), concurrency, runShard)) {
     skipped.push(...result.skipped);

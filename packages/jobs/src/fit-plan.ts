@@ -11,6 +11,7 @@ import {
 import {
   decodeImage,
   ListingFingerprint,
+  withoutItems,
   type ImageSource,
   type ShardSpec,
 } from "@featurewise/dataset";
@@ -100,10 +101,14 @@ type PlanOptions = Pick<FitOptions, "flags" | "imagesPerShard" | "decode" | "max
 /**
  * A fit's plan, read while the source is still being listed, so that shards
  * can run before the listing ends: {@link shards} yields each shard as soon
- * as it is cut (any number of times, from the first), {@link imageShape}
- * fixes the image shape and checks the ZCA size, and {@link listing} gives
- * the fingerprint once the listing has ended. The embedded fit and the
- * cluster's coordinator both plan with it, so both plan alike.
+ * as it is cut, {@link imageShape} fixes the image shape and checks the ZCA
+ * size, and {@link listing} gives the fingerprint once the listing has
+ * ended. The embedded fit and the cluster's coordinator both plan with it,
+ * so both plan alike.
+ *
+ * Range shards carry their items (keys and sizes); the plan holds them only
+ * until {@link shards} has handed the shard out, so a listing of millions of
+ * keys is never held whole.
  */
 export class StreamingPlan {
   /** "full" moments for ZCA, else "diagonal". */
@@ -135,14 +140,23 @@ export class StreamingPlan {
   }
 
   /**
-   * The shards in plan order, as the listing reaches them.
+   * The shards in plan order, as the listing reaches them, each with its
+   * items; the plan lets go of a shard's items once they are handed out
+   * here (a later iteration gets the shard without them: it is then
+   * re-listed when read).
    * @throws FeaturewiseError EMPTY_SOURCE at the end of an empty listing
    */
-  async *shards(): AsyncIterable<ShardSpec> {
+  shards(): AsyncIterable<ShardSpec> {
+    return this.read(true);
+  }
+
+  private async *read(release: boolean): AsyncIterable<ShardSpec> {
     for (let i = 0; ; i++) {
       while (i >= this.cut.length && this.totals === null) await this.readNext();
       if (i >= this.cut.length) break;
-      yield this.cut[i]!;
+      const spec = this.cut[i]!;
+      if (release) this.cut[i] = withoutItems(spec);
+      yield spec;
     }
     if (this.fingerprint.items === 0) {
       throw new FeaturewiseError(
@@ -157,7 +171,8 @@ export class StreamingPlan {
    * decodable image), after checking the ZCA size for it.
    */
   async imageShape(): Promise<ImageShape> {
-    const shape = await resolveImageShape(this.source, this.shards(), this.options.decode);
+    // Reads ahead without releasing: the shards it reads still go out with their items.
+    const shape = await resolveImageShape(this.source, this.read(false), this.options.decode);
     if (this.kind === "full") checkZcaSize(shape, this.options.maxZcaBytes);
     return shape;
   }

@@ -15,13 +15,12 @@ import {
   type SkippedItem,
   type StandardizeParams,
 } from "@featurewise/core";
-import { openSource, type ShardSpec } from "@featurewise/dataset";
+import { openSource, withOpenShard, type ShardSpec } from "@featurewise/dataset";
 import { parentLocation, Storage } from "@featurewise/storage";
 import { selectBackend } from "./backends.js";
-import { decodeInOrder } from "./decode-stream.js";
 import { checkOutputLocation, resolveImageShape } from "./fit-plan.js";
 import type { OnError } from "./fit-options.js";
-import { unusable } from "./shard-moments.js";
+import { ShardImages } from "./shard-images.js";
 
 /** What `featurewise transform` does. */
 export interface TransformOptions {
@@ -105,34 +104,26 @@ async function transform(
   const keys: string[] = [];
   const skipped: SkippedItem[] = [];
   for (const spec of shards) {
-    const open = await source.openShard(spec);
-    try {
-      const items = open.shard.items;
-      const values = new Float64Array(items.length * dim);
+    const part = await withOpenShard(source, spec, async (shard) => {
+      const values = new Float64Array(shard.items.length * dim);
       let rows = 0;
-      for await (const r of decodeInOrder(items, open.source, decode)) {
-        const problem = unusable(r, shape);
-        if (problem !== null || !("image" in r)) {
-          const reason = problem?.reason ?? "";
-          if (options.onError === "fail") {
-            const code = problem?.code ?? ErrorCodes.DECODE_FAILED;
-            throw new FeaturewiseError(code, `${source.uriOf(r.item.key)}: ${reason}`);
-          }
-          skipped.push({ key: r.item.key, reason });
-          continue;
-        }
-        writeImageRow(r.image.data, shape, dataFormat, values, rows * dim);
-        keys.push(r.item.key);
+      const images = new ShardImages(shard, {
+        source,
+        decode,
+        imageShape: shape,
+        onError: options.onError,
+      });
+      for await (const { item, image } of images) {
+        writeImageRow(image.data, shape, dataFormat, values, rows * dim);
+        keys.push(item.key);
         rows++;
       }
-      const failure = open.failure();
-      if (failure !== null) throw failure;
+      skipped.push(...images.skipped);
       let out: Float64Array = values.subarray(0, rows * dim);
       if (params !== null && rows > 0) out = await standardizeBatch(out, rows, params, la);
-      parts.push(options.dtype === "float64" ? out : Float32Array.from(out));
-    } finally {
-      open.close();
-    }
+      return options.dtype === "float64" ? out : Float32Array.from(out);
+    });
+    parts.push(part);
   }
   if (keys.length === 0) {
     throw new FeaturewiseError(

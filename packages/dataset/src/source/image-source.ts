@@ -16,15 +16,20 @@ export interface ReadShardOptions {
 }
 
 /**
- * A shard opened for `computeShardMoments`: its items, and a source whose
- * `read` serves them. Close it when the shard is done.
+ * A shard opened for reading: its items, in order, and how to read each.
+ * Close it when the shard is done ({@link withOpenShard} does).
  */
 export interface OpenShard {
-  readonly shard: Shard;
-  /** Reads the shard's items (for tar shards, from the bytes read when opening). */
-  readonly source: ImageSource;
+  readonly index: number;
+  /** "shard-000042". */
+  readonly id: string;
+  readonly items: readonly SourceItem[];
+  /** One item's bytes (for tar shards, from the bytes read when opening). */
+  read(key: string): Promise<Uint8Array>;
+  /** The local file of an item that is one, so decode workers read it themselves. */
+  localPath?(key: string): string | undefined;
   /**
-   * The first read failure that must fail the fit rather than skip one
+   * The first read failure that must fail the shard rather than skip one
    * image (a connection that stayed broken through every retry), or null.
    */
   failure(): Error | null;

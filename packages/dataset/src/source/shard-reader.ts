@@ -1,34 +1,34 @@
 import { isTransientError } from "@featurewise/storage";
-import type {
-  ImageSource,
-  OpenShard,
-  ReadShardOptions,
-  ShardEntry,
-  SourceItem,
-} from "./image-source.js";
-import type { Shard, ShardPlanOptions, ShardSpec } from "./shards.js";
+import type { OpenShard, SourceItem } from "./image-source.js";
+import type { Shard } from "./shards.js";
 
 /**
- * The source view an {@link OpenShard} hands out: reads go through `read`
- * (a tar shard's buffered members, or the source itself), and a failure
- * that outlasted every retry is remembered so the fit fails instead of
- * listing the image as skipped.
+ * An {@link OpenShard} over a read function (a tar shard's buffered
+ * members, or the source itself). A read failure that outlasted every
+ * retry is remembered, so the shard fails instead of listing the image as
+ * skipped.
  */
-export class ShardReader implements ImageSource, OpenShard {
-  readonly uri: string;
+export class ShardReader implements OpenShard {
+  readonly index: number;
+  readonly id: string;
+  readonly items: readonly SourceItem[];
   private firstFailure: Error | null = null;
 
+  /**
+   * @param shard - the shard's position, id and items
+   * @param readKey - reads one item's bytes
+   * @param paths - the local file of an item, for sources on the local filesystem
+   * @param onClose - frees what the shard holds
+   */
   constructor(
-    private readonly parent: ImageSource,
-    readonly shard: Shard,
+    shard: Shard,
     private readonly readKey: (key: string) => Promise<Uint8Array>,
+    private readonly paths?: (key: string) => string | undefined,
     private readonly onClose: () => void = () => {},
   ) {
-    this.uri = parent.uri;
-  }
-
-  get source(): ImageSource {
-    return this;
+    this.index = shard.index;
+    this.id = shard.id;
+    this.items = shard.items;
   }
 
   failure(): Error | null {
@@ -46,30 +46,7 @@ export class ShardReader implements ImageSource, OpenShard {
     });
   }
 
-  list(): AsyncIterable<SourceItem> {
-    return this.parent.list();
-  }
-
-  planShards(
-    listing: AsyncIterable<SourceItem>,
-    options?: ShardPlanOptions,
-  ): AsyncIterable<ShardSpec> {
-    return this.parent.planShards(listing, options);
-  }
-
-  readShard(spec: ShardSpec, options?: ReadShardOptions): AsyncIterable<ShardEntry> {
-    return this.parent.readShard(spec, options);
-  }
-
-  openShard(spec: ShardSpec): Promise<OpenShard> {
-    return this.parent.openShard(spec);
-  }
-
-  uriOf(key: string): string {
-    return this.parent.uriOf(key);
-  }
-
   localPath(key: string): string | undefined {
-    return this.parent.localPath?.(key);
+    return this.paths?.(key);
   }
 }

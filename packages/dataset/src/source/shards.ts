@@ -10,8 +10,12 @@ interface ShardSpecBase {
 
 /**
  * A contiguous run of an object listing: the `count` keys after
- * `startAfter`, the last of them `lastKey`. A few hundred bytes however
- * many images it covers, so it fits in a queue job.
+ * `startAfter`, the last of them `lastKey`, and the run's items themselves
+ * (keys and sizes, never pixels: ~40 bytes a key, 36-60 kB for a shard of
+ * 1,024 images), so that reading a shard never lists the source again (a
+ * flat folder of a million files was re-read and re-sorted by every shard).
+ * A spec without `items` (an older job, or one stripped for a summary) is
+ * re-listed from `startAfter` when read.
  */
 export interface RangeShardSpec extends ShardSpecBase {
   readonly kind: "range";
@@ -22,6 +26,8 @@ export interface RangeShardSpec extends ShardSpecBase {
   readonly count: number;
   /** Bytes of the run's objects, as listed. */
   readonly bytes: number;
+  /** The run's items as listed, in order (`count` of them, the last `lastKey`). @defaultValue re-listed when read */
+  readonly items?: readonly SourceItem[];
 }
 
 /** One WebDataset tar file: every image sample in it, in the tar's member order. */
@@ -60,8 +66,8 @@ export function shardId(index: number): string {
 
 /**
  * Cuts an ordered object listing into contiguous range shards, streaming
- * (only the current shard's first and last keys are held). The plan
- * depends only on the listing and the options, never on who runs it.
+ * (only the current shard's items are held). The plan depends only on the
+ * listing and the options, never on who runs it.
  */
 export async function* planRangeShards(
   listing: AsyncIterable<SourceItem>,
@@ -73,6 +79,7 @@ export async function* planRangeShards(
   let count = 0;
   let bytes = 0;
   let lastKey = "";
+  let items: SourceItem[] = [];
   const close = (): RangeShardSpec => {
     const spec: RangeShardSpec = {
       kind: "range",
@@ -82,18 +89,30 @@ export async function* planRangeShards(
       lastKey,
       count,
       bytes,
+      items,
     };
     index++;
     startAfter = lastKey;
     count = 0;
     bytes = 0;
+    items = [];
     return spec;
   };
   for await (const item of listing) {
     count++;
     bytes += item.size;
     lastKey = item.key;
+    // Only what a job needs: a store's listing may carry more per object.
+    const { key, size, etag } = item;
+    items.push(etag === undefined ? { key, size } : { key, size, etag });
     if (count >= options.imagesPerShard || bytes >= maxBytes) yield close();
   }
   if (count > 0) yield close();
+}
+
+/** The spec without its items: what a plan summary records (a few hundred bytes a shard). */
+export function withoutItems(spec: ShardSpec): ShardSpec {
+  if (spec.kind !== "range" || spec.items === undefined) return spec;
+  const { items: _items, ...summary } = spec;
+  return summary;
 }

@@ -19,7 +19,10 @@ import {
 /**
  * Every object under a store's root (a local folder, recursively, or an S3
  * prefix), in byte order of keys; one object is one image. Shards are
- * contiguous key ranges, re-listed from their `startAfter` key when read.
+ * contiguous key ranges that carry their items, so reading one never lists
+ * the source again (a spec without items is re-listed from its
+ * `startAfter` key). A file removed since the plan was made fails to read:
+ * it is skipped with the reason, or fails the fit under `--on-error fail`.
  */
 export class StoreSource implements ImageSource {
   readonly uri: string;
@@ -51,8 +54,10 @@ export class StoreSource implements ImageSource {
     const range = this.asRange(spec);
     const items: SourceItem[] = [];
     for await (const item of this.rangeItems(range)) items.push(item);
-    return new ShardReader(this, { index: spec.index, id: spec.id, items }, (key) =>
-      this.read(key),
+    return new ShardReader(
+      { index: spec.index, id: spec.id, items },
+      (key) => this.read(key),
+      (key) => this.localPath(key),
     );
   }
 
@@ -68,8 +73,23 @@ export class StoreSource implements ImageSource {
     return this.store.localPath?.(key);
   }
 
-  /** The shard's items, re-listed; fails when the source changed since the plan was made. */
+  /**
+   * The shard's items: those it carries, else re-listed (failing when the
+   * source changed since the plan was made).
+   */
   private async *rangeItems(spec: RangeShardSpec): AsyncIterable<SourceItem> {
+    if (spec.items !== undefined) {
+      const last = spec.items.at(-1)?.key ?? null;
+      if (spec.items.length !== spec.count || last !== spec.lastKey) {
+        throw new FeaturewiseError(
+          ErrorCodes.INVALID_ARGUMENT,
+          `${this.uri}: ${spec.id} should carry ${spec.count} items ending at ${JSON.stringify(spec.lastKey)}, ` +
+            `but carries ${spec.items.length} ending at ${JSON.stringify(last)}`,
+        );
+      }
+      yield* spec.items;
+      return;
+    }
     let count = 0;
     let last: string | null = null;
     const listing = this.store.list("", {

@@ -109,7 +109,7 @@ export class TarSource implements ImageSource {
         v ?? new FeaturewiseError(ErrorCodes.NOT_FOUND, `${this.uriOf(key)}: not in ${spec.id}`),
       );
     };
-    return new ShardReader(this, { index: spec.index, id: spec.id, items }, read, () =>
+    return new ShardReader({ index: spec.index, id: spec.id, items }, read, undefined, () =>
       held.clear(),
     );
   }

@@ -1,6 +1,6 @@
 import type { FlowProducer, Queue } from "bullmq";
 import { flatSize } from "@featurewise/core";
-import { openSource, type ShardSpec } from "@featurewise/dataset";
+import { openSource, withoutItems, type ShardSpec } from "@featurewise/dataset";
 import type { Storage } from "@featurewise/storage";
 import { checkOutputLocation, StreamingPlan } from "../fit-plan.js";
 import { buildFitFlow, childJobOptions, validateFlow } from "./fit-flow.js";
@@ -68,12 +68,15 @@ export async function runCoordinatorJob(
       backend: options.backend,
       output: shardKeys(fitId, spec.id),
     });
+  // Kept for the flow and the plan document without their items, so the
+  // coordinator holds one shard's keys at a time: the flow's leaves are the
+  // jobs queued here, which BullMQ adopts by id (their data is not replaced).
   const shards: ShardPayload[] = [];
   for await (const spec of plan.shards()) {
     const data = shardPayload(spec);
-    shards.push(data);
     const opts = childJobOptions(jobIds.shard(fitId, spec.index), p.retry);
     await ctx.flows.add({ name: "shard", queueName: "shard", data, opts });
+    shards.push({ ...data, spec: withoutItems(spec) });
   }
   const { fingerprint, listed } = plan.listing();
   await injectFaults(ctx.faults, "coordinator", null, 0);

@@ -67,6 +67,9 @@ const shardSpec: z.ZodType<ShardSpec> = z.discriminatedUnion("kind", [
     lastKey: z.string(),
     count,
     bytes: count,
+    items: z
+      .array(z.object({ key: z.string(), size: count, etag: z.string().exactOptional() }))
+      .exactOptional(),
   }),
   z.object({
     kind: z.literal("tar"),

@@ -1,4 +1,4 @@
-import { openSource } from "@featurewise/dataset";
+import { openSource, withOpenShard } from "@featurewise/dataset";
 import { computeShardMoments } from "../shard-moments.js";
 import type { JobContext } from "./job-context.js";
 import type { ShardPayload } from "./payloads.js";
@@ -23,11 +23,9 @@ export async function runShardJob(p: ShardPayload, ctx: JobContext): Promise<Sha
   const store = ctx.storage.open(p.out);
   const la = ctx.backend(p.backend).la;
   let images = 0;
-  const open = await source.openShard(p.spec);
-  let result;
-  try {
-    result = await computeShardMoments(open.shard, {
-      source: open.source,
+  const result = await withOpenShard(source, p.spec, (shard) =>
+    computeShardMoments(shard, {
+      source,
       decode: p.decode,
       dataFormat: p.dataFormat,
       imageShape: p.imageShape,
@@ -39,12 +37,8 @@ export async function runShardJob(p: ShardPayload, ctx: JobContext): Promise<Sha
       onImage: () => {
         images++;
       },
-    });
-    const failure = open.failure();
-    if (failure !== null) throw failure;
-  } finally {
-    open.close();
-  }
+    }),
+  );
   const { moments, skipped } = result;
   await writeNode(store, p.output, moments, { v: 1, images, n: moments.n, skipped });
   ctx.buffers?.give(moments.comoment); // written: the thread's next shard may reuse it
