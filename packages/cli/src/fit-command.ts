@@ -27,6 +27,7 @@ interface FitFlags extends DecodeFlags {
   backend: string;
   maxZcaBytes: string;
   imagesPerShard: string;
+  followLinks?: boolean;
   concurrency: string;
   json?: boolean;
   redis?: string;
@@ -77,6 +78,10 @@ export function fitCommand(print: (text: string) => void): Command {
       "images per shard of the fit plan",
       String(DEFAULT_IMAGES_PER_SHARD),
     )
+    .option(
+      "--follow-links",
+      "enter symlinked folders of a local source (symlinked files are always read)",
+    )
     .option("--concurrency <n>", "shards computed at once (does not change the result)", "2")
     .option("--json", "print the summary as JSON")
     .option("--redis <url>", "run on the cluster behind this Redis (default: $REDIS_URL if set)")
@@ -105,6 +110,7 @@ export function fitCommand(print: (text: string) => void): Command {
       backend: flags.backend,
       maxZcaBytes: parseBytes("--max-zca-bytes", flags.maxZcaBytes),
       imagesPerShard: parsePositiveInt("--images-per-shard", flags.imagesPerShard),
+      ...(flags.followLinks === true ? { followLinks: true } : {}),
     };
     if ((flags.redis ?? process.env["REDIS_URL"] ?? "") !== "") {
       const cluster = {

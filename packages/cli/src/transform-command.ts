@@ -12,6 +12,7 @@ interface TransformFlags extends DecodeFlags {
   dataFormat: string;
   onError: string;
   backend: string;
+  followLinks?: boolean;
   json?: boolean;
 }
 
@@ -39,6 +40,10 @@ export function transformCommand(print: (text: string) => void): Command {
     )
     .option("--on-error <policy>", "skip|fail for unusable files", "skip")
     .option("--backend <name>", "compute backend: auto|cuda|openblas|tfjs|js", "auto")
+    .option(
+      "--follow-links",
+      "enter symlinked folders of a local source (symlinked files are always read)",
+    )
     .option("--json", "print the summary as JSON");
   addDecodeOptions(cmd);
   return cmd.action(async (source: string, flags: TransformFlags) => {
@@ -56,6 +61,7 @@ export function transformCommand(print: (text: string) => void): Command {
       ] as const),
       onError: parseChoice("--on-error", flags.onError, ["skip", "fail"] as const),
       backend: flags.backend,
+      ...(flags.followLinks === true ? { followLinks: true } : {}),
     }).finally(() => storage.close());
     print(flags.json ? JSON.stringify(result, null, 2) : formatTransformSummary(result));
   });

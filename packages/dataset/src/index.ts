@@ -1,9 +1,10 @@
-export type {
-  ImageSource,
-  OpenShard,
-  ReadShardOptions,
-  ShardEntry,
-  SourceItem,
+export {
+  unreadableError,
+  type ImageSource,
+  type OpenShard,
+  type ReadShardOptions,
+  type ShardEntry,
+  type SourceItem,
 } from "./source/image-source.js";
 export { StoreSource } from "./source/store-source.js";
 export { withOpenShard } from "./source/with-open-shard.js";

@@ -4,6 +4,7 @@ import {
   type DecodedImage,
   type DecodeInput,
   type DecodeOutcome,
+  unreadableError,
   type OpenShard,
   type SourceItem,
 } from "@featurewise/dataset";
@@ -66,6 +67,8 @@ export async function* decodeInOrder(
   const startBatch = async (batch: readonly SourceItem[]): Promise<DecodeResult[]> => {
     const inputs: Array<DecodeInput | Error> = await Promise.all(
       batch.map((item) => {
+        const unreadable = unreadableError(item);
+        if (unreadable !== null) return unreadable; // listed, never opened
         const path = usePaths ? source.localPath?.(item.key) : undefined;
         return path ?? source.read(item.key).catch((err: unknown) => asError(err));
       }),

@@ -11,7 +11,7 @@ import {
 import { DecodePool, openSource, withOpenShard, type ShardSpec } from "@featurewise/dataset";
 import { Storage } from "@featurewise/storage";
 import { selectBackend, type SelectedBackend } from "./backends.js";
-import { checkOutputLocation, StreamingPlan } from "./fit-plan.js";
+import { checkOutputLocation, folderWalk, StreamingPlan } from "./fit-plan.js";
 import type { FitOptions, FitProgress } from "./fit-options.js";
 import { BufferPool } from "./buffer-pool.js";
 import { runInOrder } from "./ordered-pool.js";
@@ -74,7 +74,7 @@ async function fit(
 ): Promise<FitResult> {
   const started = performance.now();
   const { effective, warnings } = coupleFlags(options.flags);
-  const source = openSource(options.source, storage);
+  const source = openSource(options.source, storage, folderWalk(options));
   const store = storage.open(options.out);
   await checkOutputLocation(store);
 

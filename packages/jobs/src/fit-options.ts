@@ -28,6 +28,11 @@ export interface FitOptions {
   readonly maxZcaBytes: number;
   /** @defaultValue 1024 */
   readonly imagesPerShard: number;
+  /**
+   * Enter symlinked folders of a local source (never one that loops back);
+   * symlinked files are always read. @defaultValue false
+   */
+  readonly followLinks?: boolean;
 }
 
 export const DEFAULT_MAX_ZCA_BYTES = 2 * 1024 ** 3;

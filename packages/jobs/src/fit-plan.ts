@@ -16,7 +16,12 @@ import {
   type ShardSpec,
 } from "@featurewise/dataset";
 import type { FitOptions } from "./fit-options.js";
-import type { ObjectStore } from "@featurewise/storage";
+import type { FolderWalkOptions, ObjectStore } from "@featurewise/storage";
+
+/** How a local source folder is walked, from the options of a fit or transform. */
+export function folderWalk(options: { readonly followLinks?: boolean }): FolderWalkOptions {
+  return { followLinks: options.followLinks === true };
+}
 
 const CHANNELS = { grayscale: 1, rgb: 3, rgba: 4 } as const;
 

@@ -18,7 +18,7 @@ import {
 import { openSource, withOpenShard, type ShardSpec } from "@featurewise/dataset";
 import { parentLocation, Storage } from "@featurewise/storage";
 import { selectBackend } from "./backends.js";
-import { checkOutputLocation, resolveImageShape } from "./fit-plan.js";
+import { checkOutputLocation, folderWalk, resolveImageShape } from "./fit-plan.js";
 import type { OnError } from "./fit-options.js";
 import { ShardImages } from "./shard-images.js";
 
@@ -37,6 +37,8 @@ export interface TransformOptions {
   readonly dataFormat: DataFormat;
   readonly onError: OnError;
   readonly backend: string;
+  /** Enter symlinked folders of a local source (see FitOptions.followLinks). @defaultValue false */
+  readonly followLinks?: boolean;
   /** Opens S3 locations. @defaultValue a Storage of the default configuration, closed afterwards */
   readonly storage?: Storage;
 }
@@ -77,7 +79,7 @@ async function transform(
   storage: Storage,
   la: LinearAlgebra,
 ): Promise<TransformResult> {
-  const source = openSource(options.source, storage);
+  const source = openSource(options.source, storage, folderWalk(options));
   const { parent, name } = parentLocation(options.out);
   const dir = storage.open(parent);
   await checkOutputLocation(dir);

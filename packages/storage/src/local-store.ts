@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { createReadStream, promises as fs, statSync, type Dirent } from "node:fs";
+import { createReadStream, promises as fs } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
+import { ErrorCodes, FeaturewiseError, isFeaturewiseError } from "@featurewise/core";
+import { FolderWalk, type FolderWalkOptions } from "./folder-walk.js";
 import {
   compareKeys,
   type ListOptions,
@@ -12,14 +13,21 @@ import {
 } from "./object-store.js";
 import { joinKey } from "./uri.js";
 
-/** An object store over a local folder; keys are paths relative to it. */
+/**
+ * An object store over a local folder; keys are paths relative to it.
+ * Listings read symlinked files, enter symlinked folders only with
+ * `followLinks`, and list what they do not read with its reason
+ * (see {@link FolderWalk}).
+ */
 export class LocalStore implements ObjectStore {
   readonly root: string;
   private readonly dir: string;
+  private readonly folders: FolderWalk;
 
-  constructor(dir: string) {
+  constructor(dir: string, options: FolderWalkOptions = {}) {
     this.dir = path.resolve(dir);
     this.root = pathToFileURL(this.dir).href;
+    this.folders = new FolderWalk(this.dir, options);
   }
 
   localPath(key: string): string {
@@ -114,45 +122,16 @@ export class LocalStore implements ObjectStore {
       if (after === undefined || compareKeys(key, after) > 0) yield { key, size: st.size };
       return;
     }
-    yield* this.walk(joinKey(prefix), after);
+    try {
+      yield* this.folders.walk(joinKey(prefix), after);
+    } catch (cause) {
+      if (isFeaturewiseError(cause)) throw cause;
+      throw this.ioError("list", prefix, cause);
+    }
   }
 
   async delete(key: string): Promise<void> {
     await fs.rm(this.pathOf(key), { force: true });
-  }
-
-  /**
-   * Depth-first walk whose output is in byte order of the full keys: a
-   * folder sorts as its name followed by "/", as its keys do. With `after`,
-   * folders whose keys all sort before it are not entered.
-   */
-  private async *walk(rel: string, after: string | undefined): AsyncIterable<ObjectInfo> {
-    let entries: Dirent[];
-    try {
-      entries = await fs.readdir(path.join(this.dir, rel), { withFileTypes: true });
-    } catch (cause) {
-      throw this.ioError("list", rel, cause);
-    }
-    const named = entries
-      .filter((e) => e.isFile() || e.isDirectory())
-      .map((e) => ({ e, sortName: e.isDirectory() ? `${e.name}/` : e.name }))
-      .sort((a, b) => compareKeys(a.sortName, b.sortName));
-    for (const { e } of named) {
-      // `rel` is already a clean key and a directory entry's name holds no "/".
-      const key = rel === "" ? e.name : `${rel}/${e.name}`;
-      if (e.isDirectory()) {
-        const folder = `${key}/`;
-        // Every key under `folder` sorts before `after` unless `after` is inside it.
-        if (after !== undefined && compareKeys(folder, after) < 0 && !after.startsWith(folder))
-          continue;
-        yield* this.walk(key, after);
-      } else if (after === undefined || compareKeys(key, after) > 0) {
-        // Synchronous: ~5 µs a file against ~40 µs of promise overhead, in slices
-        // too short to hold anything up; listings are millions of files.
-        const st = statSync(`${this.dir}${path.sep}${key}`);
-        yield { key, size: st.size };
-      }
-    }
   }
 
   private pathOf(key: string): string {

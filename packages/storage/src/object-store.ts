@@ -5,6 +5,13 @@ export interface ObjectInfo {
   readonly size: number;
   /** Content tag when the store has one (S3 ETag, without quotes); local files have none. */
   readonly etag?: string;
+  /**
+   * Why this listed entry is not read (a symlinked folder not followed, a
+   * dangling symlink, a fifo or socket, a folder removed while listed): a
+   * reader skips it with this reason, or fails naming it, and never opens
+   * it. Only local folders list such entries. @defaultValue readable
+   */
+  readonly unreadable?: string;
 }
 
 /** What `put` takes: the whole object, or its bytes as a stream of chunks. */

@@ -1,8 +1,23 @@
+import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
 import type { ObjectInfo } from "@featurewise/storage";
 import type { Shard, ShardPlanOptions, ShardSpec } from "./shards.js";
 
-/** A listed input: a key under the source and what is known about it before reading. */
+/**
+ * A listed input: a key under the source and what is known about it before
+ * reading; `unreadable` says why a listed entry is not read (see
+ * {@link unreadableError}).
+ */
 export type SourceItem = ObjectInfo;
+
+/**
+ * The error of reading an item that the listing marked unreadable (a
+ * symlinked folder not followed, a dangling symlink, a fifo): it is never
+ * opened, and is skipped with this reason or fails naming it.
+ */
+export function unreadableError(item: SourceItem): FeaturewiseError | null {
+  if (item.unreadable === undefined) return null;
+  return new FeaturewiseError(ErrorCodes.DECODE_FAILED, `not read: ${item.unreadable}`);
+}
 
 /** One input of a shard after reading: its bytes, or why they could not be read. */
 export type ShardEntry =

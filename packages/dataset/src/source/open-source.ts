@@ -1,4 +1,10 @@
-import { openStore, parseLocation, type Storage } from "@featurewise/storage";
+import { statSync } from "node:fs";
+import {
+  openStore,
+  parseLocation,
+  type FolderWalkOptions,
+  type Storage,
+} from "@featurewise/storage";
 import { expandBraces } from "./brace-expand.js";
 import { FolderSource } from "./folder-source.js";
 import type { ImageSource } from "./image-source.js";
@@ -13,10 +19,15 @@ const TAR_NAME = /\.(tar|tar\.gz|tgz)$/i;
  *   with brace ranges allowed: `s3://b/train-{000000..000127}.tar`,
  *   `./shards/part-{0..9}.tar`;
  * - otherwise every object under an S3 prefix (`s3://bucket/prefix`), or
- *   every file under a local folder.
+ *   every file under a local folder (`folders` says how it is walked), or
+ *   one local file.
  * S3 locations use `storage`'s configuration.
  */
-export function openSource(uri: string, storage?: Storage): ImageSource {
+export function openSource(
+  uri: string,
+  storage?: Storage,
+  folders: FolderWalkOptions = {},
+): ImageSource {
   const loc = parseLocation(uri);
   const named = loc.scheme === "s3" ? loc.key : loc.path;
   if (named.includes("{") || TAR_NAME.test(named)) {
@@ -27,6 +38,9 @@ export function openSource(uri: string, storage?: Storage): ImageSource {
     const names = expandBraces(named.slice(cut));
     return new TarSource(openStore(root, storage), names, uri);
   }
-  if (loc.scheme === "file") return new FolderSource(loc.path);
+  if (loc.scheme === "file") {
+    const isFile = statSync(loc.path, { throwIfNoEntry: false })?.isFile() === true;
+    return new FolderSource(loc.path, folders, isFile);
+  }
   return new PrefixSource(openStore(uri, storage));
 }

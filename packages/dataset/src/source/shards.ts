@@ -103,8 +103,13 @@ export async function* planRangeShards(
     bytes += item.size;
     lastKey = item.key;
     // Only what a job needs: a store's listing may carry more per object.
-    const { key, size, etag } = item;
-    items.push(etag === undefined ? { key, size } : { key, size, etag });
+    const { key, size, etag, unreadable } = item;
+    items.push({
+      key,
+      size,
+      ...(etag === undefined ? {} : { etag }),
+      ...(unreadable === undefined ? {} : { unreadable }),
+    });
     if (count >= options.imagesPerShard || bytes >= maxBytes) yield close();
   }
   if (count > 0) yield close();

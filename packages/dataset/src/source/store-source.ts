@@ -1,11 +1,12 @@
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
 import type { ObjectStore } from "@featurewise/storage";
-import type {
-  ImageSource,
-  OpenShard,
-  ReadShardOptions,
-  ShardEntry,
-  SourceItem,
+import {
+  unreadableError,
+  type ImageSource,
+  type OpenShard,
+  type ReadShardOptions,
+  type ShardEntry,
+  type SourceItem,
 } from "./image-source.js";
 import { readAhead } from "./read-ahead.js";
 import { ShardReader } from "./shard-reader.js";
@@ -27,8 +28,12 @@ import {
 export class StoreSource implements ImageSource {
   readonly uri: string;
 
-  constructor(protected readonly store: ObjectStore) {
-    this.uri = store.root;
+  /** @param uri - the source as named, for messages @defaultValue the store's root */
+  constructor(
+    protected readonly store: ObjectStore,
+    uri: string = store.root,
+  ) {
+    this.uri = uri;
   }
 
   list(): AsyncIterable<SourceItem> {
@@ -45,7 +50,10 @@ export class StoreSource implements ImageSource {
   readShard(spec: ShardSpec, options: ReadShardOptions = {}): AsyncIterable<ShardEntry> {
     return readAhead(
       this.rangeItems(this.asRange(spec)),
-      (item) => this.read(item.key),
+      (item) => {
+        const unreadable = unreadableError(item);
+        return unreadable === null ? this.read(item.key) : Promise.reject(unreadable);
+      },
       options.concurrency ?? 8,
     );
   }

@@ -2,7 +2,7 @@ import type { FlowProducer, Queue } from "bullmq";
 import { flatSize } from "@featurewise/core";
 import { openSource, withoutItems, type ShardSpec } from "@featurewise/dataset";
 import type { Storage } from "@featurewise/storage";
-import { checkOutputLocation, StreamingPlan } from "../fit-plan.js";
+import { checkOutputLocation, folderWalk, StreamingPlan } from "../fit-plan.js";
 import { buildFitFlow, childJobOptions, validateFlow } from "./fit-flow.js";
 import { jobIds, planKey, shardKeys } from "./fit-names.js";
 import { injectFaults, type FaultPlan } from "./faults.js";
@@ -46,7 +46,7 @@ export async function runCoordinatorJob(
 ): Promise<CoordinatorJobResult> {
   const { options, fitId } = p;
   if (!(await ctx.fits.setState(fitId, "planning"))) throw fitEndedError(fitId, "over");
-  const source = openSource(options.source, ctx.storage);
+  const source = openSource(options.source, ctx.storage, folderWalk(options));
   const store = ctx.storage.open(options.out);
   await checkOutputLocation(store);
   const plan = new StreamingPlan(source, options);

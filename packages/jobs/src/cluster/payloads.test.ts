@@ -4,6 +4,7 @@ import { ErrorCodes, FeaturewiseError, isFeaturewiseError } from "@featurewise/c
 import { parseFaultPlan } from "./faults.js";
 import { jobIds, newFitId, reduceKeys, shardKeys } from "./fit-names.js";
 import { toJobError } from "./job-errors.js";
+import { planRangeShards, syntheticKey, type SourceItem } from "@featurewise/dataset";
 import { parsePayload } from "./payloads.js";
 
 const reduce = {
@@ -34,6 +35,40 @@ describe("job payloads", () => {
       expect(isFeaturewiseError(err, ErrorCodes.INVALID_ARGUMENT)).toBe(true);
       expect((err as Error).message).toMatch(new RegExp(`malformed reduce job: .*${field}`));
     }
+  });
+
+  it("carry a shard's items whole (the unreadable ones' reasons too), at ~40 bytes a key", async () => {
+    async function* listing(): AsyncIterable<SourceItem> {
+      for (let i = 0; i < 1024; i++) {
+        yield i === 5
+          ? { key: "class-0000/link", size: 0, unreadable: "symlinked folder, not followed" }
+          : { key: syntheticKey(41_000 + i, 1000), size: 3000 + i };
+      }
+    }
+    const specs = [];
+    for await (const spec of planRangeShards(listing())) specs.push(spec);
+    const shard = {
+      v: 1,
+      fitId: "fit-20260101-000000-abcdef",
+      out: "/data/stats",
+      source: "/data/images",
+      spec: specs[0]!,
+      decode: { colorMode: "rgb", targetSize: null, interpolation: "nearest" },
+      dataFormat: "channels_last",
+      imageShape: { height: 32, width: 32, channels: 3 },
+      kind: "diagonal",
+      onError: "skip",
+      backend: "auto",
+      output: shardKeys("fit-20260101-000000-abcdef", "shard-000000"),
+    };
+    const parsed = parsePayload("shard", JSON.parse(JSON.stringify(shard)));
+    expect(parsed).toEqual(shard);
+    const items = parsed.spec.kind === "range" ? parsed.spec.items : undefined;
+    expect(items?.[5]).toEqual(shard.spec.items![5]);
+    // Keys like "class-0041/img-0041000.png" (26 bytes): 1,024 of them in ~45 kB of job data.
+    const bytes = JSON.stringify(shard).length;
+    expect(bytes).toBeGreaterThan(1024 * 40);
+    expect(bytes).toBeLessThan(1024 * 50);
   });
 
   it("have deterministic names", () => {

@@ -50,6 +50,7 @@ export const fitOptionsSchema: z.ZodType<FitOptions> = z.object({
   backend: z.string().min(1),
   maxZcaBytes: z.number().positive(),
   imagesPerShard: positiveInt,
+  followLinks: z.boolean().exactOptional(),
 });
 
 const imageShape: z.ZodType<ImageShape> = z.object({
@@ -68,7 +69,14 @@ const shardSpec: z.ZodType<ShardSpec> = z.discriminatedUnion("kind", [
     count,
     bytes: count,
     items: z
-      .array(z.object({ key: z.string(), size: count, etag: z.string().exactOptional() }))
+      .array(
+        z.object({
+          key: z.string(),
+          size: count,
+          etag: z.string().exactOptional(),
+          unreadable: z.string().exactOptional(),
+        }),
+      )
       .exactOptional(),
   }),
   z.object({
