@@ -33,6 +33,22 @@ describe("LocalStore listing (FolderWalk)", () => {
     ]);
   });
 
+  it("a file removed while the listing runs is listed as unreadable, with the reason", async () => {
+    const dir = path.join(root, "removed-file");
+    mkdirSync(dir, { recursive: true });
+    for (const k of ["1.png", "2.png", "3.png"]) writeFileSync(path.join(dir, k), k);
+    const seen: ObjectInfo[] = [];
+    for await (const item of new LocalStore(dir).list()) {
+      seen.push(item);
+      if (item.key === "1.png") rmSync(path.join(dir, "2.png"));
+    }
+    expect(seen.map((o) => [o.key, o.unreadable ?? "read"])).toEqual([
+      ["1.png", "read"],
+      ["2.png", "file removed while the source was being listed"],
+      ["3.png", "read"],
+    ]);
+  });
+
   it("keeps byte order with symlinks: a followed folder sorts as name/, an unread one as its name", async () => {
     const dir = path.join(root, "order");
     mkdirSync(path.join(dir, "real"), { recursive: true });
@@ -50,6 +66,16 @@ describe("LocalStore listing (FolderWalk)", () => {
       new LocalStore(dir, { followLinks: true }).list("", { startAfter: "l.png" }),
     );
     expect(after.map((o) => o.key)).toEqual(["l/1.png", "real/1.png"]);
+  });
+
+  it("sorts names by UTF-8 bytes, also where UTF-16 order differs (astral vs U+E000 up)", async () => {
+    const dir = path.join(root, "unicode");
+    mkdirSync(dir, { recursive: true });
+    for (const name of ["\u{1F600}.png", "\uFF01.png", "a.png", "\u00FC.png"]) {
+      writeFileSync(path.join(dir, name), name);
+    }
+    const keys = (await all(new LocalStore(dir).list())).map((o) => o.key);
+    expect(keys).toEqual(["a.png", "\u00FC.png", "\uFF01.png", "\u{1F600}.png"]);
   });
 
   it("a symlinked file has its target's size", async () => {

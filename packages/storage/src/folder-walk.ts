@@ -17,7 +17,8 @@ interface Entry {
   readonly name: string;
   /** The name as it sorts: a folder as its name followed by "/", as its keys do. */
   readonly sortName: string;
-  readonly kind: "file" | "folder" | "unreadable";
+  /** "regular": a plain file, whose size is read when it is listed. */
+  readonly kind: "regular" | "file" | "folder" | "unreadable";
   readonly size: number;
   readonly reason?: string;
 }
@@ -62,9 +63,7 @@ export class FolderWalk {
       throw cause;
     }
     const inside = new Set(ancestors).add(real);
-    const entries = dirents
-      .map((e) => this.classify(rel, e, inside))
-      .sort((a, b) => compareKeys(a.sortName, b.sortName));
+    const entries = sortByName(dirents.map((e) => this.classify(rel, e, inside)));
     for (const e of entries) {
       // `rel` is already a clean key and a directory entry's name holds no "/".
       const key = rel === "" ? e.name : `${rel}/${e.name}`;
@@ -76,16 +75,29 @@ export class FolderWalk {
         yield* this.walkFolder(key, after, inside);
       } else if (after === undefined || compareKeys(key, after) > 0) {
         if (e.kind === "unreadable") yield { key, size: 0, unreadable: e.reason! };
-        else yield { key, size: e.size };
+        else if (e.kind === "file") yield { key, size: e.size };
+        else yield this.regularFile(key);
       }
     }
   }
 
   /**
-   * What an entry is. Sizes of files are read here, synchronously: ~5 µs a
-   * file against ~40 µs of promise overhead, in slices too short to hold
-   * anything up; listings are millions of files.
+   * A plain file as listed, its size read now, synchronously: ~5 µs a file
+   * against ~40 µs of promise overhead, in slices too short to hold anything
+   * up; listings are millions of files. Read when listed rather than when
+   * the folder is read, so a folder of a million files yields its first key
+   * without waiting for a million stats.
    */
+  private regularFile(key: string): ObjectInfo {
+    try {
+      return { key, size: statSync(`${this.dir}${path.sep}${key}`).size };
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code !== "ENOENT") throw cause;
+      return { key, size: 0, unreadable: "file removed while the source was being listed" };
+    }
+  }
+
+  /** What an entry is; symlinks and odd entries are resolved here (they are few). */
   private classify(rel: string, e: Dirent, ancestors: ReadonlySet<string>): Entry {
     const file = rel === "" ? path.join(this.dir, e.name) : path.join(this.dir, rel, e.name);
     const unreadable = (reason: string): Entry => ({
@@ -96,6 +108,7 @@ export class FolderWalk {
       reason,
     });
     if (e.isDirectory()) return { name: e.name, sortName: `${e.name}/`, kind: "folder", size: 0 };
+    if (e.isFile()) return { name: e.name, sortName: e.name, kind: "regular", size: 0 };
     let st: Stats;
     try {
       st = statSync(file); // follows a symlink to what it names
@@ -125,6 +138,20 @@ export class FolderWalk {
     }
     return unreadable(`not a regular file (${kindOf(st)})`);
   }
+}
+
+/**
+ * Entries in byte order of their UTF-8 sort names. Names without surrogate
+ * pairs or characters from U+D800 up compare the same as UTF-16 strings,
+ * which is what `<` does: ~10x faster than {@link compareKeys}, which
+ * encodes both names at each comparison (100,000 names in one folder: 1.7
+ * million comparisons).
+ */
+function sortByName(entries: Entry[]): Entry[] {
+  if (entries.every((e) => !/[\uD800-\uFFFF]/.test(e.sortName))) {
+    return entries.sort((a, b) => (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : 0));
+  }
+  return entries.sort((a, b) => compareKeys(a.sortName, b.sortName));
 }
 
 function kindOf(st: Stats): string {
