@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  accumulateBatch,
+  referenceAccumulateBatch,
   coupleFlags,
   createMoments,
   decodeNpy,
@@ -38,7 +38,7 @@ async function fit(x, dim, requested, base, la) {
   const n = x.length / dim;
   for (let start = 0; start < n; start += 37) {
     const rows = Math.min(37, n - start);
-    await accumulateBatch(moments, x.slice(start * dim, (start + rows) * dim), rows, la);
+    await referenceAccumulateBatch(moments, x.slice(start * dim, (start + rows) * dim), rows, la);
   }
   const options = { ...base, flags: effective };
   return { stats: await finalizeStatistics(moments, options, la), options };

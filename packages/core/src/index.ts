@@ -1,7 +1,7 @@
 export * from "./errors.js";
 export { PIXEL_SYRK_MAX_ROWS, type LinearAlgebra } from "./linalg/linear-algebra.js";
+export { referenceAccumulateBatch } from "./reference-moments.js";
 export {
-  accumulateBatch,
   momentsFromSums,
   createMoments,
   mergeAll,

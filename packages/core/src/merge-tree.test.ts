@@ -1,14 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { JsLinearAlgebra } from "./linalg/index.js";
 import { reduceTreeLevels, TreeMerger } from "./merge-tree.js";
-import {
-  accumulateBatch,
-  createMoments,
-  mergeAll,
-  mergeInto,
-  type Moments,
-  type MomentsKind,
-} from "./moments.js";
+import { createMoments, mergeAll, mergeInto, type Moments, type MomentsKind } from "./moments.js";
+import { referenceAccumulateBatch } from "./reference-moments.js";
 
 const la = new JsLinearAlgebra();
 
@@ -37,7 +31,7 @@ async function momentsOf(
   kind: MomentsKind,
 ): Promise<Moments> {
   const m = createMoments(kind, dim);
-  await accumulateBatch(m, x.slice(0, rows * dim), rows, la);
+  await referenceAccumulateBatch(m, x.slice(0, rows * dim), rows, la);
   return m;
 }
 

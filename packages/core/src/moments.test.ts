@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { JsLinearAlgebra } from "./linalg/index.js";
-import { accumulateBatch, createMoments, momentsFromSums, type MomentsKind } from "./moments.js";
+import { createMoments, momentsFromSums, type MomentsKind } from "./moments.js";
+import { referenceAccumulateBatch } from "./reference-moments.js";
 
 /** n images of dim 8-bit values; position 0 is constant (a null direction of the co-moment). */
 function pixels(n: number, dim: number, seed: number): Float64Array {
@@ -56,11 +57,11 @@ describe("momentsFromSums", () => {
       expect(m.comoment[0]).toBe(0);
     });
 
-    it(`${kind}: agrees with accumulateBatch (centred batches) to 1e-13`, async () => {
+    it(`${kind}: agrees with referenceAccumulateBatch (centred batches) to 1e-13`, async () => {
       const { sum, products } = sums(x, n, dim, kind);
       const fromSums = momentsFromSums(kind, dim, n, sum, products);
       const centred = createMoments(kind, dim);
-      await accumulateBatch(centred, x.slice(), n, new JsLinearAlgebra());
+      await referenceAccumulateBatch(centred, x.slice(), n, new JsLinearAlgebra());
       const scale = Math.max(...centred.comoment.map(Math.abs));
       for (let k = 0; k < centred.comoment.length; k++) {
         if (kind === "full" && k % dim > Math.floor(k / dim)) continue; // upper triangle: unused

@@ -1,5 +1,3 @@
-import type { LinearAlgebra } from "./linalg/linear-algebra.js";
-
 /**
  * Sufficient statistics of a set of flattened images (DESIGN.md §3.1).
  *
@@ -24,45 +22,6 @@ export type MomentsKind = "full" | "diagonal";
 export function createMoments(kind: MomentsKind, dim: number): Moments {
   const size = kind === "full" ? dim * dim : dim;
   return { kind, dim, n: 0, mean: new Float64Array(dim), comoment: new Float64Array(size) };
-}
-
-/**
- * Adds a batch of images to `target`: the batch is centred on its own mean,
- * its co-moment is accumulated (SYRK for "full", squares for "diagonal"),
- * then the mean shift is merged in (Chan et al.).
- * @param batch - rows×dim row-major raw pixel values; used as scratch (centred in place for "full")
- */
-export async function accumulateBatch(
-  target: Moments,
-  batch: Float64Array,
-  rows: number,
-  la: LinearAlgebra,
-): Promise<void> {
-  if (rows === 0) return;
-  const dim = target.dim;
-  const batchMean = new Float64Array(dim);
-  for (let r = 0; r < rows; r++) {
-    const off = r * dim;
-    for (let j = 0; j < dim; j++) batchMean[j]! += batch[off + j]!;
-  }
-  for (let j = 0; j < dim; j++) batchMean[j]! /= rows;
-  if (target.kind === "full") {
-    for (let r = 0; r < rows; r++) {
-      const off = r * dim;
-      for (let j = 0; j < dim; j++) batch[off + j]! -= batchMean[j]!;
-    }
-    await la.syrk(batch.subarray(0, rows * dim), rows, dim, target.comoment, 1, 1);
-  } else {
-    const diag = target.comoment;
-    for (let r = 0; r < rows; r++) {
-      const off = r * dim;
-      for (let j = 0; j < dim; j++) {
-        const v = batch[off + j]! - batchMean[j]!;
-        diag[j]! += v * v;
-      }
-    }
-  }
-  addMeanShift(target, rows, batchMean);
 }
 
 /**
@@ -195,7 +154,7 @@ function shiftMean(a: Moments, nb: number, delta: Float64Array): void {
  * M += δδᵀ·na·nb/n, then the mean shift. Only the lower triangle of a
  * "full" co-moment is updated.
  */
-function addMeanShift(a: Moments, nb: number, meanB: Float64Array): void {
+export function addMeanShift(a: Moments, nb: number, meanB: Float64Array): void {
   const { delta, weight } = meanShift(a, nb, meanB);
   const dim = a.dim;
   const m = a.comoment;

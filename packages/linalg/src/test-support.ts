@@ -5,7 +5,7 @@
  * from the build).
  */
 import {
-  accumulateBatch,
+  referenceAccumulateBatch,
   coupleFlags,
   createMoments,
   finalizeStatistics,
@@ -142,7 +142,7 @@ export interface FitInput {
   readonly dim: number;
   readonly requested: FitFlags;
   readonly options: Omit<FinalizeOptions, "flags">;
-  /** Rows per accumulateBatch call. @defaultValue 37 (uneven, to exercise the merges) */
+  /** Rows per referenceAccumulateBatch call. @defaultValue 37 (uneven, to exercise the merges) */
   readonly batchRows?: number;
 }
 
@@ -158,7 +158,7 @@ export async function fitThroughCore(
   const moments = createMoments(effective.zcaWhitening ? "full" : "diagonal", dim);
   for (let start = 0; start < n; start += rowsPerBatch) {
     const rows = Math.min(rowsPerBatch, n - start);
-    await accumulateBatch(moments, x.slice(start * dim, (start + rows) * dim), rows, la);
+    await referenceAccumulateBatch(moments, x.slice(start * dim, (start + rows) * dim), rows, la);
   }
   const options: FinalizeOptions = { ...input.options, flags: effective };
   return { stats: await finalizeStatistics(moments, options, la), options };
