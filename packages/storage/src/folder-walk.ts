@@ -12,16 +12,25 @@ export interface FolderWalkOptions {
   readonly followLinks?: boolean;
 }
 
-/** A folder entry, classified once (symlinks resolved) so it sorts and lists as what it is. */
-interface Entry {
+/**
+ * A folder entry, classified once (symlinks resolved) so it sorts and lists
+ * as what it is. A plain file is its name alone (its size is read when it
+ * is listed): a folder of a million files holds a million strings while it
+ * is listed, not a million objects.
+ */
+type Entry = string | SpecialEntry;
+
+/** A folder, a symlink, or something that is not read. */
+interface SpecialEntry {
   readonly name: string;
   /** The name as it sorts: a folder as its name followed by "/", as its keys do. */
   readonly sortName: string;
-  /** "regular": a plain file, whose size is read when it is listed. */
-  readonly kind: "regular" | "file" | "folder" | "unreadable";
+  readonly kind: "file" | "folder" | "unreadable";
   readonly size: number;
   readonly reason?: string;
 }
+
+const sortNameOf = (e: Entry): string => (typeof e === "string" ? e : e.sortName);
 
 /**
  * Depth-first walk of a local folder whose output is in byte order of the
@@ -48,7 +57,7 @@ export class FolderWalk {
     ancestors: Set<string>,
   ): AsyncIterable<ObjectInfo> {
     const full = path.join(this.dir, rel);
-    let dirents: Dirent[];
+    let dirents: Dirent[] | null;
     let real: string;
     try {
       dirents = await fs.readdir(full, { withFileTypes: true });
@@ -64,10 +73,14 @@ export class FolderWalk {
     }
     const inside = new Set(ancestors).add(real);
     const entries = sortByName(dirents.map((e) => this.classify(rel, e, inside)));
+    dirents = null; // held while the folder's entries are listed otherwise
     for (const e of entries) {
       // `rel` is already a clean key and a directory entry's name holds no "/".
-      const key = rel === "" ? e.name : `${rel}/${e.name}`;
-      if (e.kind === "folder") {
+      const name = typeof e === "string" ? e : e.name;
+      const key = rel === "" ? name : `${rel}/${name}`;
+      if (typeof e === "string") {
+        if (after === undefined || compareKeys(key, after) > 0) yield this.regularFile(key);
+      } else if (e.kind === "folder") {
         const folder = `${key}/`;
         // Every key under `folder` sorts before `after` unless `after` is inside it.
         if (after !== undefined && compareKeys(folder, after) < 0 && !after.startsWith(folder))
@@ -75,8 +88,7 @@ export class FolderWalk {
         yield* this.walkFolder(key, after, inside);
       } else if (after === undefined || compareKeys(key, after) > 0) {
         if (e.kind === "unreadable") yield { key, size: 0, unreadable: e.reason! };
-        else if (e.kind === "file") yield { key, size: e.size };
-        else yield this.regularFile(key);
+        else yield { key, size: e.size };
       }
     }
   }
@@ -100,7 +112,7 @@ export class FolderWalk {
   /** What an entry is; symlinks and odd entries are resolved here (they are few). */
   private classify(rel: string, e: Dirent, ancestors: ReadonlySet<string>): Entry {
     const file = rel === "" ? path.join(this.dir, e.name) : path.join(this.dir, rel, e.name);
-    const unreadable = (reason: string): Entry => ({
+    const unreadable = (reason: string): SpecialEntry => ({
       name: e.name,
       sortName: e.name,
       kind: "unreadable",
@@ -108,7 +120,7 @@ export class FolderWalk {
       reason,
     });
     if (e.isDirectory()) return { name: e.name, sortName: `${e.name}/`, kind: "folder", size: 0 };
-    if (e.isFile()) return { name: e.name, sortName: e.name, kind: "regular", size: 0 };
+    if (e.isFile()) return e.name;
     let st: Stats;
     try {
       st = statSync(file); // follows a symlink to what it names
@@ -148,10 +160,14 @@ export class FolderWalk {
  * million comparisons).
  */
 function sortByName(entries: Entry[]): Entry[] {
-  if (entries.every((e) => !/[\uD800-\uFFFF]/.test(e.sortName))) {
-    return entries.sort((a, b) => (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : 0));
+  if (entries.every((e) => !/[\uD800-\uFFFF]/.test(sortNameOf(e)))) {
+    return entries.sort((a, b) => {
+      const x = sortNameOf(a);
+      const y = sortNameOf(b);
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
   }
-  return entries.sort((a, b) => compareKeys(a.sortName, b.sortName));
+  return entries.sort((a, b) => compareKeys(sortNameOf(a), sortNameOf(b)));
 }
 
 function kindOf(st: Stats): string {

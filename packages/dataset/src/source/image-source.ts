@@ -1,6 +1,6 @@
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
 import type { ObjectInfo } from "@featurewise/storage";
-import type { Shard, ShardPlanOptions, ShardSpec } from "./shards.js";
+import type { ShardPlanOptions, ShardSpec } from "./shards.js";
 
 /**
  * A listed input: a key under the source and what is known about it before

@@ -118,6 +118,7 @@ export async function* planRangeShards(
 /** The spec without its items: what a plan summary records (a few hundred bytes a shard). */
 export function withoutItems(spec: ShardSpec): ShardSpec {
   if (spec.kind !== "range" || spec.items === undefined) return spec;
-  const { items: _items, ...summary } = spec;
-  return summary;
+  const summary: { -readonly [K in keyof RangeShardSpec]?: RangeShardSpec[K] } = { ...spec };
+  delete summary.items;
+  return summary as RangeShardSpec;
 }
