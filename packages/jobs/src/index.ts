@@ -8,6 +8,9 @@ export {
 } from "./fit-options.js";
 export { checkZcaSize, formatBytes, resolveImageShape } from "./fit-plan.js";
 export { computeShardMoments, type ShardContext, type ShardResult } from "./shard-moments.js";
+// How every pipeline reads a shard's images (with withOpenShard from @featurewise/dataset).
+export { ShardImages, type ShardImagesOptions, type UsableImage } from "./shard-images.js";
+export { decodeOnThisThread, type Decoder, type DecodeStreamOptions } from "./decode-stream.js";
 export { runTransform, type TransformOptions, type TransformResult } from "./transform.js";
 // Cluster settings and URL checks are light; the cluster itself (BullMQ,
 // ioredis) is under "@featurewise/jobs/cluster", loaded only by those who run one.
