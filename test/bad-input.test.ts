@@ -74,7 +74,7 @@ describe("bad input through the CLI", () => {
 
   const oneLineErrors: Array<[string, string[], RegExp]> = [
     ["an empty source", ["fit", "EMPTY", "--out", "OUT"], /holds no files/],
-    ["a missing source", ["fit", "MISSING", "--out", "OUT"], /MISSING does not exist/],
+    ["a missing source", ["fit", "MISSING", "--out", "OUT"], /source \S*\/nope does not exist/],
     [
       "an unknown flag",
       ["fit", "IMAGES", "--out", "OUT", "--frobnicate"],
