@@ -4,7 +4,7 @@
 # usage (repo root): DATA=/tmp/fw-flat-bench bench/flat-folder/cluster.sh new|old ROUNDS
 D=${DATA:-/tmp/fw-flat-bench}
 impl=${1:-new}; rounds=${2:-2}
-if [ $impl = new ]; then BIN=packages/cli/bin/featurewise.js; else BIN=${OLD_BIN:?set OLD_BIN to another checkout's packages/cli/bin/featurewise.js}; fi
+if [ $impl = new ]; then BIN=packages/cli/bin/featurewise.js; else BIN=${OLD_BIN:?set OLD_BIN to another checkout of packages/cli/bin/featurewise.js}; fi
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 export FEATUREWISE_QUEUE_PREFIX=fwflatbench-$impl-$$
 $BIN worker --name rb1 2>$D/w1.log & W1=$!

@@ -6,7 +6,7 @@
 D=${DATA:-/tmp/fw-flat-bench}
 for r in $(seq 1 ${1:-2}); do
 for impl in ${2:-new}; do
-  if [ $impl = new ]; then BIN=packages/cli/bin/featurewise.js; else BIN=${OLD_BIN:?set OLD_BIN to another checkout's packages/cli/bin/featurewise.js}; fi
+  if [ $impl = new ]; then BIN=packages/cli/bin/featurewise.js; else BIN=${OLD_BIN:?set OLD_BIN to another checkout of packages/cli/bin/featurewise.js}; fi
   for layout in flat sub; do
     rm -rf $D/out-$impl-$layout
     l0=$(cut -d' ' -f1 /proc/loadavg)
