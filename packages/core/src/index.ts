@@ -1,4 +1,5 @@
 export * from "./errors.js";
+export * from "./error-table.js";
 export { PIXEL_SYRK_MAX_ROWS, type LinearAlgebra } from "./linalg/linear-algebra.js";
 export {
   accumulateBatch,

@@ -7,24 +7,14 @@
  * backoff.
  */
 import { UnrecoverableError } from "bullmq";
-import { ErrorCodes, isFeaturewiseError, type ErrorCode } from "@featurewise/core";
-
-const PERMANENT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  ErrorCodes.INVALID_ARGUMENT,
-  ErrorCodes.EMPTY_SOURCE,
-  ErrorCodes.DECODE_FAILED,
-  ErrorCodes.SHAPE_MISMATCH,
-  ErrorCodes.ZCA_TOO_LARGE,
-  ErrorCodes.CORRUPT_ARTIFACT,
-  ErrorCodes.NOT_FOUND,
-]);
+import { errorMeaning, isFeaturewiseError, type ErrorCode } from "@featurewise/core";
 
 /** An error as a job throws it: the message says where, `code` keeps the FeaturewiseError code. */
 export type JobError = Error & { code?: ErrorCode };
 
-/** True when `err` fails the same way on every attempt. */
+/** True when `err` fails the same way on every attempt (core's ERROR_TABLE says which codes). */
 export function isPermanentError(err: unknown): boolean {
-  return isFeaturewiseError(err) && PERMANENT.has(err.code);
+  return !errorMeaning(err).retried;
 }
 
 /**
