@@ -7,6 +7,10 @@ const pkg = (name: string) =>
 export default defineConfig({
   resolve: {
     alias: {
+      // Before "@featurewise/core", which would otherwise take its subpath.
+      "@featurewise/core/options": fileURLToPath(
+        new URL("./packages/core/src/options/options-schema.ts", import.meta.url),
+      ),
       "@featurewise/core": pkg("core"),
       "@featurewise/storage": pkg("storage"),
       "@featurewise/dataset": pkg("dataset"),

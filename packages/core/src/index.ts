@@ -31,3 +31,4 @@ export * from "./codecs/index.js";
 export * from "./linalg/index.js";
 export { DEFAULT_FAN_IN, reduceTreeLevels, TreeMerger } from "./merge-tree.js";
 export { FEATUREWISE_VERSION } from "./version.js";
+export * from "./options/index.js";
