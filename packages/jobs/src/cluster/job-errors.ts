@@ -36,3 +36,10 @@ export function toJobError(err: unknown, where: string): JobError {
 export function fitEndedError(fitId: string, state: string): JobError {
   return new UnrecoverableError(`fit ${fitId} is ${state}; job skipped`);
 }
+
+/** A job that no registered kind runs (a name its queue does not know): it would fail the same way on every attempt. */
+export function unknownJobName(name: string, queue: string): UnrecoverableError {
+  return new UnrecoverableError(
+    `unknown job name ${JSON.stringify(name)} on queue ${JSON.stringify(queue)}: its jobs are named ${JSON.stringify(queue)}`,
+  );
+}

@@ -170,6 +170,11 @@ export interface Payloads {
   finalize: FinalizePayload;
 }
 
+/** True when `kind` is one of the fit's queues (has a payload schema). */
+export function isPayloadKind(kind: string): kind is keyof Payloads {
+  return Object.hasOwn(schemas, kind);
+}
+
 /**
  * Validates the data of a job of queue `kind`.
  * @throws FeaturewiseError INVALID_ARGUMENT naming every field that is wrong
