@@ -12,6 +12,12 @@ export default defineConfig({
         new URL("./packages/core/src/options/options-schema.ts", import.meta.url),
       ),
       "@featurewise/core": pkg("core"),
+      "@featurewise/jobs/cluster/client": fileURLToPath(
+        new URL("./packages/jobs/src/cluster/client.ts", import.meta.url),
+      ),
+      "@featurewise/jobs/cluster": fileURLToPath(
+        new URL("./packages/jobs/src/cluster/index.ts", import.meta.url),
+      ),
       "@featurewise/storage": pkg("storage"),
       "@featurewise/dataset": pkg("dataset"),
       "@featurewise/linalg": pkg("linalg"),

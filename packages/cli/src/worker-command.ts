@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -57,8 +58,9 @@ export function workerCommand(): Command {
     const list = (value: string | undefined): string[] | undefined =>
       value === undefined ? undefined : [...new Set(value.split(",").map((v) => v.trim()))];
     const queues = list(flags.queues);
+    // A file that exists is taken by path; anything else is a package specifier.
     const jobModules = (list(flags.jobModules) ?? []).map((m) =>
-      m.startsWith(".") || m.startsWith("/") ? pathToFileURL(path.resolve(m)).href : m,
+      existsSync(m) ? pathToFileURL(path.resolve(m)).href : m,
     );
     const name = flags.name ?? `${hostname()}:${process.pid}`;
     const log = (line: string): void => {
