@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticPixels, writeSyntheticImages } from "@featurewise/dataset";
-import { deletePrefix, uniquePrefix, useRedis, type TestRedis } from "./helpers/redis.js";
-import { startWorker, stopWorkers, type WorkerProcess } from "./helpers/workers.js";
+import { uniquePrefix, useRedis, type TestRedis } from "./helpers/redis.js";
+import { startWorker, tearDownCluster, type WorkerProcess } from "./helpers/workers.js";
 import { clusterFit, summaryOf } from "./helpers/workers-fit.js";
 
 let redis: TestRedis;
@@ -26,12 +26,7 @@ beforeAll(async () => {
   workers.push(await startWorker({ redisUrl: redis.url, prefix, name: "s1" }));
 }, 120_000);
 
-afterAll(async () => {
-  await stopWorkers(workers);
-  await deletePrefix(redis.url, prefix);
-  await redis?.stop();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => tearDownCluster(workers, redis, prefix, work));
 
 describe("mixed image sizes on the cluster (issue 17, item 2)", () => {
   it("one odd image that sorts first is skipped, as in the embedded fit", async () => {
