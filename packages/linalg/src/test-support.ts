@@ -97,8 +97,6 @@ export function syntheticImages(count: number, seed: number): Float64Array {
   return out;
 }
 
-
-
 /** The lower triangle (i >= j) of an n×n row-major matrix, as a flat list. */
 export function lowerTriangle(a: Float64Array, n: number): Float64Array {
   const out = new Float64Array((n * (n + 1)) / 2);
