@@ -7,7 +7,17 @@ const pkg = (name: string) =>
 export default defineConfig({
   resolve: {
     alias: {
+      // Before "@featurewise/core", which would otherwise take its subpath.
+      "@featurewise/core/options": fileURLToPath(
+        new URL("./packages/core/src/options/options-schema.ts", import.meta.url),
+      ),
       "@featurewise/core": pkg("core"),
+      "@featurewise/jobs/cluster/client": fileURLToPath(
+        new URL("./packages/jobs/src/cluster/client.ts", import.meta.url),
+      ),
+      "@featurewise/jobs/cluster": fileURLToPath(
+        new URL("./packages/jobs/src/cluster/index.ts", import.meta.url),
+      ),
       "@featurewise/storage": pkg("storage"),
       "@featurewise/dataset": pkg("dataset"),
       "@featurewise/linalg": pkg("linalg"),

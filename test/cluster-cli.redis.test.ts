@@ -1,16 +1,16 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSyntheticImages } from "@featurewise/dataset";
 import { runCli, type CliRun } from "./helpers/cli.js";
-import { deletePrefix, uniquePrefix, useRedis, type TestRedis } from "./helpers/redis.js";
+import { uniquePrefix, useRedis, type TestRedis } from "./helpers/redis.js";
 import {
   activeJobs,
   jobAttempts,
   pollUntil,
   startWorker,
-  stopWorkers,
+  tearDownCluster,
   type WorkerProcess,
 } from "./helpers/workers.js";
 import { clusterFitWithId, summaryOf } from "./helpers/workers-fit.js";
@@ -43,12 +43,7 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-afterAll(async () => {
-  await stopWorkers(workers);
-  await deletePrefix(redis.url, prefix);
-  await redis?.stop();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => tearDownCluster(workers, redis, prefix, work));
 
 describe("cluster commands", () => {
   it("fit --detach prints the fit id; status follows it to its artifact", async () => {

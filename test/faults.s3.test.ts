@@ -1,8 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { writeSyntheticImages } from "@featurewise/dataset";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runEmbeddedFit } from "@featurewise/jobs";
 import { readStorageConfig, Storage } from "@featurewise/storage";
 import {
@@ -11,31 +7,24 @@ import {
   type FaultPlan,
   type FaultProxy,
 } from "./helpers/fault-proxy.js";
-import { fitOptions, tarShards, uploadFiles } from "./helpers/s3-datasets.js";
-import { startS3Server, type S3Server } from "./helpers/s3-server.js";
+import { fitOptions, startS3Dataset, tarShards, type S3Dataset } from "./helpers/s3-datasets.js";
+import type { S3Server } from "./helpers/s3-server.js";
 
 const COUNT = 400;
+let data: S3Dataset;
 let server: S3Server;
 let storage: Storage;
-let work: string;
 
 beforeAll(async () => {
-  work = mkdtempSync(path.join(tmpdir(), "fw-faults-"));
-  const images = path.join(work, "images");
-  const keys = await writeSyntheticImages(images, { count: COUNT, perFolder: 100 });
-  server = await startS3Server(["data"]);
-  for (const [k, v] of Object.entries(server.env)) vi.stubEnv(k, v);
-  storage = new Storage(readStorageConfig(server.env));
-  await uploadFiles(storage.open("s3://data/images"), images, keys);
+  data = await startS3Dataset("faults", COUNT);
+  ({ server, storage } = data);
+  const { images, keys } = data;
   const wds = storage.open("s3://data/wds");
   for (const tar of tarShards(images, [...keys].sort(), 100)) await wds.put(tar.name, tar.bytes);
 });
 
 afterAll(async () => {
-  storage?.close();
-  await server?.stop();
-  vi.unstubAllEnvs();
-  rmSync(work, { recursive: true, force: true });
+  await data?.close();
 });
 
 /** Fits `source` through `endpoint`; returns the artifact's mean.npy and std.npy. */

@@ -1,32 +1,25 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARTIFACT_FILES } from "@featurewise/core";
-import { writeSyntheticImages } from "@featurewise/dataset";
 import { runEmbeddedFit, type FitOptions } from "@featurewise/jobs";
-import { readStorageConfig, Storage } from "@featurewise/storage";
-import { fitOptions, tarShards, uploadFiles } from "./helpers/s3-datasets.js";
-import { startS3Server, type S3Server } from "./helpers/s3-server.js";
+import type { Storage } from "@featurewise/storage";
+import { fitOptions, startS3Dataset, tarShards, type S3Dataset } from "./helpers/s3-datasets.js";
 
 const COUNT = 300;
 const PER_SHARD = 100;
-let server: S3Server;
+let data: S3Dataset;
 let storage: Storage;
 let work: string;
 let images: string;
 let localTars: string;
 
 beforeAll(async () => {
-  work = mkdtempSync(path.join(tmpdir(), "fw-sources-"));
-  images = path.join(work, "images");
+  data = await startS3Dataset("sources", COUNT);
+  ({ storage, work, images } = data);
+  const { keys } = data;
   localTars = path.join(work, "tars");
   mkdirSync(localTars);
-  const keys = await writeSyntheticImages(images, { count: COUNT, perFolder: 100 });
-  server = await startS3Server(["data"]);
-  for (const [k, v] of Object.entries(server.env)) vi.stubEnv(k, v);
-  storage = new Storage(readStorageConfig(server.env));
-  await uploadFiles(storage.open("s3://data/images"), images, keys);
   const wds = storage.open("s3://data/wds");
   for (const tar of tarShards(images, [...keys].sort(), PER_SHARD)) {
     writeFileSync(path.join(localTars, tar.name), tar.bytes);
@@ -35,10 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  storage?.close();
-  await server?.stop();
-  vi.unstubAllEnvs();
-  rmSync(work, { recursive: true, force: true });
+  await data?.close();
 });
 
 /** The artifact's arrays and its stats.json, read back from wherever it was written. */

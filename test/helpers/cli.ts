@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const BIN = fileURLToPath(new URL("../../packages/cli/bin/featurewise.js", import.meta.url));
+/** The `featurewise` bin, run as a user runs it. */
+export const BIN = fileURLToPath(new URL("../../packages/cli/bin/featurewise.js", import.meta.url));
 
 /** What one run of the real `featurewise` binary did. */
 export interface CliRun {

@@ -1,8 +1,55 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { encodeTar } from "@featurewise/dataset";
+import { vi } from "vitest";
+import { FIT_DEFAULTS } from "@featurewise/core";
+import { encodeTar, writeSyntheticImages } from "@featurewise/dataset";
 import type { FitOptions } from "@featurewise/jobs";
-import type { ObjectStore } from "@featurewise/storage";
+import { readStorageConfig, Storage, type ObjectStore } from "@featurewise/storage";
+import { startS3Server, type S3Server } from "./s3-server.js";
+
+/** An s3rver holding a synthetic image set; see {@link startS3Dataset}. */
+export interface S3Dataset {
+  readonly server: S3Server;
+  /** Storage configured for the server (as the environment now says). */
+  readonly storage: Storage;
+  /** A temporary folder; the images are under `images`. */
+  readonly work: string;
+  readonly images: string;
+  /** The images' keys, relative to `images` and to `s3://data/images`. */
+  readonly keys: readonly string[];
+  /** Stops the server, restores the environment, removes `work`. */
+  close(): Promise<void>;
+}
+
+/**
+ * The S3 set-up of the S3 tests, once: `count` synthetic 32x32 PNGs (100 a
+ * sub-folder) in a temporary folder, an s3rver with a bucket `data` whose
+ * endpoint and credentials are stubbed into the environment, and the images
+ * uploaded under `s3://data/images`.
+ */
+export async function startS3Dataset(name: string, count: number): Promise<S3Dataset> {
+  const work = mkdtempSync(path.join(tmpdir(), `fw-${name}-`));
+  const images = path.join(work, "images");
+  const keys = await writeSyntheticImages(images, { count, perFolder: 100 });
+  const server = await startS3Server(["data"]);
+  for (const [k, v] of Object.entries(server.env)) vi.stubEnv(k, v);
+  const storage = new Storage(readStorageConfig(server.env));
+  await uploadFiles(storage.open("s3://data/images"), images, keys);
+  return {
+    server,
+    storage,
+    work,
+    images,
+    keys,
+    async close() {
+      storage.close();
+      await server.stop();
+      vi.unstubAllEnvs();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
 
 /** Copies files under `dir` to `store` with the same keys, `concurrency` PUTs at a time. */
 export async function uploadFiles(
@@ -43,24 +90,18 @@ export function tarShards(
   return out;
 }
 
-/** Fit options as the CLI's defaults make them, with `--std`. */
+/** Fit options as the CLI's defaults make them (core's FIT_DEFAULTS), with `--std`, the js backend and 100-image shards. */
 export function fitOptions(
   source: string,
   out: string,
   overrides: Partial<FitOptions> = {},
 ): FitOptions {
   return {
+    ...FIT_DEFAULTS,
     source,
     out,
-    flags: { featurewiseCenter: false, featurewiseStdNormalization: true, zcaWhitening: false },
-    profile: "keras",
-    rescale: null,
-    zcaEpsilon: 1e-6,
-    dataFormat: "channels_last",
-    decode: { colorMode: "rgb", targetSize: null, interpolation: "nearest" },
-    onError: "skip",
+    flags: { ...FIT_DEFAULTS.flags, featurewiseStdNormalization: true },
     backend: "js",
-    maxZcaBytes: 2 * 1024 ** 3,
     imagesPerShard: 100,
     ...overrides,
   };

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
+import { deletePrefix } from "./redis.js";
 
 const BIN = fileURLToPath(new URL("../../packages/cli/bin/featurewise.js", import.meta.url));
 
@@ -189,4 +191,22 @@ export async function pollUntil<T>(
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * Tears down what a cluster test set up: stops its workers, deletes its
+ * queue prefix, gives its Redis back and removes its temporary folder.
+ */
+export async function tearDownCluster(
+  workers: readonly WorkerProcess[],
+  redis: { url: string; stop(): Promise<void> } | undefined,
+  prefix: string,
+  work: string | undefined,
+): Promise<void> {
+  await stopWorkers(workers);
+  if (redis !== undefined) {
+    await deletePrefix(redis.url, prefix);
+    await redis.stop();
+  }
+  if (work !== undefined) rmSync(work, { recursive: true, force: true });
 }

@@ -2,7 +2,7 @@ import { redactRedisUrl, type FitOptions } from "@featurewise/jobs";
 import { ClusterClient, submitFit, watchFit } from "@featurewise/jobs/cluster/client";
 import type { Storage } from "@featurewise/storage";
 import { ClusterProgressLine } from "./cluster-progress.js";
-import { clusterTarget } from "./cluster-options.js";
+import { clusterFlagsFor, clusterTarget } from "./cluster-options.js";
 import { fitSummaryJson, formatFitSummary } from "./summary.js";
 
 /** How `fit` was asked to use the cluster. */
@@ -43,9 +43,10 @@ export async function runClusterFit(
     // Ctrl-C stops watching, not the fit.
     const onInterrupt = (): void => {
       line.clear();
+      const reach = clusterFlagsFor(target, flags.redis === undefined);
       process.stderr.write(
         `featurewise: fit ${fitId} goes on running on the cluster; ` +
-          `featurewise status ${fitId} | featurewise cancel ${fitId}\n`,
+          `featurewise status ${fitId} ${reach} | featurewise cancel ${fitId} ${reach}\n`,
       );
       process.exit(130);
     };

@@ -1,6 +1,11 @@
 import type { Command } from "commander";
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
-import { DEFAULT_QUEUE_PREFIX, parseRedisUrl, QUEUE_PREFIX_PATTERN } from "@featurewise/jobs";
+import {
+  DEFAULT_QUEUE_PREFIX,
+  parseRedisUrl,
+  QUEUE_PREFIX_PATTERN,
+  redactRedisUrl,
+} from "@featurewise/jobs";
 
 /** Where a command finds the cluster. */
 export interface ClusterTarget {
@@ -50,4 +55,14 @@ export function clusterTarget(flags: ClusterFlags, env: NodeJS.ProcessEnv): Clus
     );
   }
   return { redisUrl, prefix };
+}
+
+/**
+ * The flags that reach `target` again from another shell: `--redis` (its
+ * password shown as ***; "$REDIS_URL" when it came from there, so that a
+ * secret is never printed) and `--queue-prefix`.
+ */
+export function clusterFlagsFor(target: ClusterTarget, redisFromEnv: boolean): string {
+  const redis = redisFromEnv ? '"$REDIS_URL"' : redactRedisUrl(target.redisUrl);
+  return `--redis ${redis} --queue-prefix ${target.prefix}`;
 }

@@ -1,9 +1,19 @@
 import { Command } from "commander";
-import { DEFAULT_ZCA_EPSILON, PROFILES } from "@featurewise/core";
-import { DEFAULT_MAX_ZCA_BYTES, runEmbeddedFit, type FitOptions } from "@featurewise/jobs";
-import { DEFAULT_IMAGES_PER_SHARD } from "@featurewise/dataset";
+import {
+  DATA_FORMATS,
+  DEFAULT_SHARD_CONCURRENCY,
+  ErrorCodes,
+  FeaturewiseError,
+  FIT_DEFAULTS,
+  ON_ERROR_POLICIES,
+  parseSkipLimit,
+  PROFILES,
+  type FitOptions,
+} from "@featurewise/core";
+import { runEmbeddedFit } from "@featurewise/jobs";
 import { readStorageConfig, Storage } from "@featurewise/storage";
 import { addDecodeOptions, decodeFromOptions, type DecodeFlags } from "./decode-options.js";
+import { addFitOption } from "./option-help.js";
 import {
   parseBytes,
   parseChoice,
@@ -19,16 +29,17 @@ interface FitFlags extends DecodeFlags {
   center?: boolean;
   std?: boolean;
   zca?: boolean;
-  zcaEpsilon: string;
+  zcaEpsilon?: string;
   rescale?: string;
-  profile: string;
-  dataFormat: string;
-  onError: string;
-  backend: string;
-  maxZcaBytes: string;
-  imagesPerShard: string;
+  profile?: string;
+  dataFormat?: string;
+  onError?: string;
+  maxSkipped?: string;
+  backend?: string;
+  maxZcaBytes?: string;
+  imagesPerShard?: string;
   followLinks?: boolean;
-  concurrency: string;
+  concurrency?: string;
   json?: boolean;
   redis?: string;
   detach?: boolean;
@@ -44,52 +55,31 @@ export function fitCommand(print: (text: string) => void): Command {
       "<source>",
       "images: a folder (recursive), s3://bucket/prefix, or WebDataset tars like " +
         "s3://bucket/train-{000000..000127}.tar (processed in byte order of keys)",
-    )
-    .requiredOption("--out <dir>", "folder or s3://bucket/prefix to write the stats artifact to")
-    .option("--center", "featurewise_center: subtract the per-channel mean")
+    );
+  for (const path of FIT_OPTION_PATHS.slice(0, 8)) addFitOption(cmd, path);
+  addDecodeOptions(cmd);
+  for (const path of FIT_OPTION_PATHS.slice(8)) addFitOption(cmd, path);
+  cmd
     .option(
-      "--std",
-      "featurewise_std_normalization: divide by the per-channel std (implies --center)",
+      "--concurrency <n>",
+      `shards computed at once (does not change the result) (default ${DEFAULT_SHARD_CONCURRENCY})`,
     )
-    .option(
-      "--zca",
-      "zca_whitening: fit the ZCA whitening matrix (implies --center, turns --std off)",
-    )
-    .option("--zca-epsilon <eps>", "zca_epsilon", String(DEFAULT_ZCA_EPSILON))
-    .option(
-      "--rescale <factor>",
-      "multiply pixel values first, as a number or a fraction like 1/255",
-    )
-    .option("--profile <name>", `Keras version whose math to use: ${PROFILES.join("|")}`, "keras")
-    .option("--data-format <format>", "channels_last|channels_first", "channels_last")
-    .option(
-      "--on-error <policy>",
-      "skip (list unusable files in stats.json) | fail (stop at the first)",
-      "skip",
-    )
-    .option("--backend <name>", "compute backend: auto|cuda|openblas|tfjs|js", "auto")
-    .option(
-      "--max-zca-bytes <bytes>",
-      "largest whitening matrix to build (like 2G)",
-      String(DEFAULT_MAX_ZCA_BYTES),
-    )
-    .option(
-      "--images-per-shard <n>",
-      "images per shard of the fit plan",
-      String(DEFAULT_IMAGES_PER_SHARD),
-    )
-    .option(
-      "--follow-links",
-      "enter symlinked folders of a local source (symlinked files are always read)",
-    )
-    .option("--concurrency <n>", "shards computed at once (does not change the result)", "2")
     .option("--json", "print the summary as JSON")
     .option("--redis <url>", "run on the cluster behind this Redis (default: $REDIS_URL if set)")
     .option("--detach", "with --redis: print the fit id and return without waiting");
-  addDecodeOptions(cmd);
   return cmd.action(async (source: string, flags: FitFlags) => {
-    const storage = new Storage(readStorageConfig(process.env));
-    const shardConcurrency = parsePositiveInt("--concurrency", flags.concurrency);
+    const d = FIT_DEFAULTS;
+    const clusterUrl = flags.redis ?? process.env["REDIS_URL"] ?? "";
+    if (flags.detach === true && clusterUrl === "") {
+      throw new FeaturewiseError(
+        ErrorCodes.INVALID_ARGUMENT,
+        "--detach needs a cluster: pass --redis redis://host:6379 or set REDIS_URL",
+      );
+    }
+    const shardConcurrency =
+      flags.concurrency === undefined
+        ? DEFAULT_SHARD_CONCURRENCY
+        : parsePositiveInt("--concurrency", flags.concurrency);
     const options: FitOptions = {
       source,
       out: flags.out,
@@ -98,21 +88,27 @@ export function fitCommand(print: (text: string) => void): Command {
         featurewiseStdNormalization: flags.std === true,
         zcaWhitening: flags.zca === true,
       },
-      profile: parseChoice("--profile", flags.profile, PROFILES),
-      rescale: flags.rescale === undefined ? null : parseRescale(flags.rescale),
-      zcaEpsilon: parsePositiveNumber("--zca-epsilon", flags.zcaEpsilon),
-      dataFormat: parseChoice("--data-format", flags.dataFormat, [
-        "channels_last",
-        "channels_first",
-      ] as const),
+      profile: given(flags.profile, d.profile, (v) => parseChoice("--profile", v, PROFILES)),
+      rescale: given(flags.rescale, d.rescale, parseRescale),
+      zcaEpsilon: given(flags.zcaEpsilon, d.zcaEpsilon, (v) =>
+        parsePositiveNumber("--zca-epsilon", v),
+      ),
+      dataFormat: given(flags.dataFormat, d.dataFormat, (v) =>
+        parseChoice("--data-format", v, DATA_FORMATS),
+      ),
       decode: decodeFromOptions(flags, true),
-      onError: parseChoice("--on-error", flags.onError, ["skip", "fail"] as const),
-      backend: flags.backend,
-      maxZcaBytes: parseBytes("--max-zca-bytes", flags.maxZcaBytes),
-      imagesPerShard: parsePositiveInt("--images-per-shard", flags.imagesPerShard),
-      ...(flags.followLinks === true ? { followLinks: true } : {}),
+      onError: given(flags.onError, d.onError, (v) =>
+        parseChoice("--on-error", v, ON_ERROR_POLICIES),
+      ),
+      maxSkipped: given(flags.maxSkipped, d.maxSkipped, (v) => parseSkipLimit("--max-skipped", v)),
+      backend: given(flags.backend, d.backend, (v) => v),
+      maxZcaBytes: given(flags.maxZcaBytes, d.maxZcaBytes, (v) => parseBytes("--max-zca-bytes", v)),
+      imagesPerShard: given(flags.imagesPerShard, d.imagesPerShard, (v) =>
+        parsePositiveInt("--images-per-shard", v),
+      ),
     };
-    if ((flags.redis ?? process.env["REDIS_URL"] ?? "") !== "") {
+    const storage = new Storage(readStorageConfig(process.env));
+    if (clusterUrl !== "") {
       const cluster = {
         redis: flags.redis,
         detach: flags.detach === true,
@@ -137,4 +133,26 @@ export function fitCommand(print: (text: string) => void): Command {
       storage.close();
     }
   });
+}
+
+/** Fit options in help order; the decode flags go after the first eight. */
+const FIT_OPTION_PATHS = [
+  "out",
+  "flags.featurewiseCenter",
+  "flags.featurewiseStdNormalization",
+  "flags.zcaWhitening",
+  "zcaEpsilon",
+  "rescale",
+  "profile",
+  "dataFormat",
+  "onError",
+  "maxSkipped",
+  "backend",
+  "maxZcaBytes",
+  "imagesPerShard",
+];
+
+/** The flag's parsed value, or the default when it was not given. */
+function given<T>(value: string | undefined, fallback: T, parse: (v: string) => T): T {
+  return value === undefined ? fallback : parse(value);
 }

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { FEATUREWISE_VERSION, FeaturewiseError } from "@featurewise/core";
+import { errorMeaning, FEATUREWISE_VERSION, FeaturewiseError } from "@featurewise/core";
 import { fitCommand } from "./fit-command.js";
 import { transformCommand } from "./transform-command.js";
 import { cancelCommand, statusCommand } from "./status-command.js";
@@ -43,6 +43,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`featurewise: error: ${msg.split("\n")[0]}\n`);
     if (process.env["FEATUREWISE_DEBUG"] && err instanceof Error)
       process.stderr.write(`${err.stack}\n`);
-    return err instanceof FeaturewiseError && err.code === "INVALID_ARGUMENT" ? 2 : 1;
+    return errorMeaning(err).exitStatus;
   }
 }

@@ -1,4 +1,4 @@
-import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
+import { ErrorCodes, FeaturewiseError, parseByteSize } from "@featurewise/core";
 
 function invalid(flag: string, value: string, expected: string): FeaturewiseError {
   return new FeaturewiseError(
@@ -27,12 +27,11 @@ export function parseSize(value: string): [number, number] {
   return [h, w];
 }
 
-/** A positive number, with optional k/M/G/T suffix (powers of 1024) for byte counts. */
+/** A positive byte count like 2G (core's parseByteSize: k/M/G/T are powers of 1024). */
 export function parseBytes(flag: string, value: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(value.trim());
-  if (m === null) throw invalid(flag, value, "a byte count like 4G or 500M");
-  const scale = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase()]!;
-  return Math.round(Number(m[1]) * scale);
+  const v = parseByteSize(flag, value);
+  if (v <= 0) throw invalid(flag, value, "a byte count above 0, like 2G or 500M");
+  return v;
 }
 
 /** A positive integer option. */

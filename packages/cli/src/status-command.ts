@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
 import type { ClusterClient, FitStatus } from "@featurewise/jobs/cluster/client";
 import { addClusterOptions, clusterTarget, type ClusterFlags } from "./cluster-options.js";
 
@@ -38,7 +37,7 @@ export function statusCommand(print: (text: string) => void): Command {
     await withClient(flags, async (client) => {
       if (flags.cancel === true) await (await cluster()).cancelFit(client, fitId);
       const status = await client.fits.read(fitId);
-      if (status === null) throw unknownFit(fitId, client.prefix);
+      if (status === null) throw (await cluster()).unknownFitError(fitId, client.prefix);
       print(flags.json === true ? JSON.stringify(status, null, 2) : formatStatus(status));
     });
   });
@@ -61,13 +60,6 @@ export function cancelCommand(print: (text: string) => void): Command {
       print(flags.json === true ? JSON.stringify({ fitId, ...r }, null, 2) : text);
     });
   });
-}
-
-function unknownFit(fitId: string, prefix: string): FeaturewiseError {
-  return new FeaturewiseError(
-    ErrorCodes.NOT_FOUND,
-    `no fit ${fitId} under queue prefix "${prefix}" (never submitted, or expired)`,
-  );
 }
 
 /** The status for people. */

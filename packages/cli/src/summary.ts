@@ -3,8 +3,8 @@ import type { FitResult, TransformResult } from "@featurewise/jobs";
 /** The fit summary for people: counts, per-channel statistics, speed. */
 export function formatFitSummary({ stats, location }: FitResult): string {
   const lines = [
-    `fitted ${stats.n} images (${stats.skipped.count} skipped) in ${stats.timings.seconds.toFixed(2)} s, ` +
-      `${stats.timings.imagesPerSecond.toFixed(0)} images/s, backend ${stats.backend.name}`,
+    `fitted ${countOf(stats.n, "image")} (${stats.skipped.count} skipped) in ${stats.timings.seconds.toFixed(2)} s, ` +
+      `${formatRate(stats.n + stats.skipped.count, stats.timings.seconds)}backend ${stats.backend.name}`,
     "channel  mean          std",
     ...stats.channelMean.map(
       (m, c) => `${String(c).padEnd(8)} ${fmt(m)}  ${fmt(stats.channelStd[c]!)}`,
@@ -43,7 +43,7 @@ export function fitSummaryJson({ stats, location }: FitResult): object {
 /** What `transform` prints. */
 export function formatTransformSummary(r: TransformResult): string {
   const lines = [
-    `wrote ${r.count} images as (${r.shape.join(", ")}) to ${r.location} (${r.skipped.length} skipped)`,
+    `wrote ${countOf(r.count, "image")} as (${r.shape.join(", ")}) to ${r.location} (${r.skipped.length} skipped)`,
   ];
   for (const s of r.skipped) lines.push(`skipped ${s.key}: ${s.reason}`);
   return lines.join("\n");
@@ -51,4 +51,21 @@ export function formatTransformSummary(r: TransformResult): string {
 
 function fmt(v: number): string {
   return v.toPrecision(8).padEnd(12);
+}
+
+/** "1 image", "2 images". */
+export function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * "2,950 images/s, " (with its separator), or nothing when the rate says
+ * nothing: fewer than two images, or no measurable time. Two significant
+ * digits under 100/s, so a slow fit does not read "0 images/s".
+ */
+export function formatRate(images: number, seconds: number): string {
+  if (images < 2 || !(seconds > 0)) return "";
+  const rate = images / seconds;
+  const text = rate >= 100 ? rate.toFixed(0) : String(Number(rate.toPrecision(2)));
+  return `${text} images/s, `;
 }

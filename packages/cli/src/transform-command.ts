@@ -1,17 +1,24 @@
 import { Command } from "commander";
+import {
+  DATA_FORMATS,
+  ON_ERROR_POLICIES,
+  TRANSFORM_DEFAULTS,
+  TRANSFORM_DTYPES,
+} from "@featurewise/core";
 import { runTransform } from "@featurewise/jobs";
 import { readStorageConfig, Storage } from "@featurewise/storage";
 import { addDecodeOptions, decodeFromOptions, type DecodeFlags } from "./decode-options.js";
+import { addFitOption } from "./option-help.js";
 import { parseChoice } from "./parse-values.js";
 import { formatTransformSummary } from "./summary.js";
 
 interface TransformFlags extends DecodeFlags {
   out: string;
   stats?: string;
-  dtype: string;
-  dataFormat: string;
-  onError: string;
-  backend: string;
+  dtype?: string;
+  dataFormat?: string;
+  onError?: string;
+  backend?: string;
   followLinks?: boolean;
   json?: boolean;
 }
@@ -32,35 +39,32 @@ export function transformCommand(print: (text: string) => void): Command {
       "--stats <dir>",
       "stats artifact (folder or s3:// prefix) whose statistics, decode settings and profile to apply",
     )
-    .option("--dtype <type>", "float32|float64", "float32")
+    .option("--dtype <type>", `${TRANSFORM_DTYPES.join("|")} (default ${TRANSFORM_DEFAULTS.dtype})`)
     .option(
       "--data-format <format>",
-      "channels_last|channels_first (without --stats)",
-      "channels_last",
+      `${DATA_FORMATS.join("|")}, without --stats (default ${TRANSFORM_DEFAULTS.dataFormat})`,
     )
-    .option("--on-error <policy>", "skip|fail for unusable files", "skip")
-    .option("--backend <name>", "compute backend: auto|cuda|openblas|tfjs|js", "auto")
     .option(
-      "--follow-links",
-      "enter symlinked folders of a local source (symlinked files are always read)",
-    )
-    .option("--json", "print the summary as JSON");
-  addDecodeOptions(cmd);
+      "--on-error <policy>",
+      `skip|fail for unusable files (default ${TRANSFORM_DEFAULTS.onError})`,
+    );
+  addFitOption(cmd, "backend");
+  addFitOption(cmd, "followLinks");
+  cmd.option("--json", "print the summary as JSON");
+  addDecodeOptions(cmd, "the artifact's, else Keras'");
   return cmd.action(async (source: string, flags: TransformFlags) => {
+    const d = TRANSFORM_DEFAULTS;
     const storage = new Storage(readStorageConfig(process.env));
     const result = await runTransform({
       storage,
       source,
       out: flags.out,
       stats: flags.stats ?? null,
-      dtype: parseChoice("--dtype", flags.dtype, ["float32", "float64"] as const),
+      dtype: parseChoice("--dtype", flags.dtype ?? d.dtype, TRANSFORM_DTYPES),
       decode: decodeFromOptions(flags, false),
-      dataFormat: parseChoice("--data-format", flags.dataFormat, [
-        "channels_last",
-        "channels_first",
-      ] as const),
-      onError: parseChoice("--on-error", flags.onError, ["skip", "fail"] as const),
-      backend: flags.backend,
+      dataFormat: parseChoice("--data-format", flags.dataFormat ?? d.dataFormat, DATA_FORMATS),
+      onError: parseChoice("--on-error", flags.onError ?? d.onError, ON_ERROR_POLICIES),
+      backend: flags.backend ?? d.backend,
       ...(flags.followLinks === true ? { followLinks: true } : {}),
     }).finally(() => storage.close());
     print(flags.json ? JSON.stringify(result, null, 2) : formatTransformSummary(result));

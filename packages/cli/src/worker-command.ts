@@ -1,12 +1,16 @@
+import { existsSync } from "node:fs";
 import { hostname } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { Command, Option } from "commander";
-import { BACKEND_NAMES, QUEUE_NAMES, redactRedisUrl, type QueueName } from "@featurewise/jobs";
+import { BACKEND_NAMES, QUEUE_NAMES, redactRedisUrl } from "@featurewise/jobs";
 import { readStorageConfig } from "@featurewise/storage";
 import { addClusterOptions, clusterTarget, type ClusterFlags } from "./cluster-options.js";
 import { parseChoice, parsePositiveInt } from "./parse-values.js";
 
 interface WorkerFlags extends ClusterFlags {
-  queues: string;
+  queues?: string;
+  jobModules?: string;
   concurrency: string;
   backend: string;
   name?: string;
@@ -26,8 +30,7 @@ export function workerCommand(): Command {
     .description("take fit jobs from the cluster's queues (Redis) until stopped")
     .option(
       "--queues <list>",
-      `comma-separated queues to serve: ${QUEUE_NAMES.join(",")}`,
-      QUEUE_NAMES.join(","),
+      `comma-separated queues to serve (default all: ${QUEUE_NAMES.join(",")})`,
     )
     .option("--concurrency <n>", "jobs at once per queue", "1")
     .option(
@@ -42,15 +45,23 @@ export function workerCommand(): Command {
       "30000",
     )
     .option("--stalled-interval <ms>", "how often to look for such stalled jobs", "30000")
-    .addOption(new Option("--faults <json>", "test-only fault injection").hideHelp());
+    .addOption(new Option("--faults <json>", "test-only fault injection").hideHelp())
+    .addOption(
+      new Option(
+        "--job-modules <list>",
+        "comma-separated modules whose jobKinds to serve beside the fit's",
+      ).hideHelp(),
+    );
   addClusterOptions(cmd);
   return cmd.action(async (flags: WorkerFlags) => {
     const target = clusterTarget(flags, process.env);
-    const queues = [
-      ...new Set(
-        flags.queues.split(",").map((q) => parseChoice("--queues", q.trim(), QUEUE_NAMES)),
-      ),
-    ] as QueueName[];
+    const list = (value: string | undefined): string[] | undefined =>
+      value === undefined ? undefined : [...new Set(value.split(",").map((v) => v.trim()))];
+    const queues = list(flags.queues);
+    // A file that exists is taken by path; anything else is a package specifier.
+    const jobModules = (list(flags.jobModules) ?? []).map((m) =>
+      existsSync(m) ? pathToFileURL(path.resolve(m)).href : m,
+    );
     const name = flags.name ?? `${hostname()}:${process.pid}`;
     const log = (line: string): void => {
       process.stderr.write(`${new Date().toISOString()} worker ${name}: ${line}\n`);
@@ -60,7 +71,8 @@ export function workerCommand(): Command {
     const worker = await startClusterWorker({
       redisUrl: target.redisUrl,
       prefix: target.prefix,
-      queues,
+      ...(queues === undefined ? {} : { queues }),
+      jobModules,
       concurrency: parsePositiveInt("--concurrency", flags.concurrency),
       backend: flags.backend,
       name,
@@ -71,7 +83,7 @@ export function workerCommand(): Command {
       log,
     });
     log(
-      `ready: queues ${queues.join(",")} on ${redactRedisUrl(target.redisUrl)} ` +
+      `ready: queues ${worker.queues.join(",")} on ${redactRedisUrl(target.redisUrl)} ` +
         `(prefix "${target.prefix}", pid ${process.pid})`,
     );
     await new Promise<void>((resolve, reject) => {

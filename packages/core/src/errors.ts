@@ -1,6 +1,7 @@
 /**
- * Stable error codes. Every code is documented in the README's "Errors" table;
- * a test checks that each one appears there.
+ * Stable error codes. What each one means to the CLI, an API and the job
+ * queue is in error-table.ts; the README's "Errors" table is checked
+ * against it.
  */
 export const ErrorCodes = {
   /** A command-line or API argument has a value that is not allowed. */
@@ -11,6 +12,11 @@ export const ErrorCodes = {
   DECODE_FAILED: "DECODE_FAILED",
   /** An image has a different shape than the fit's first image and no target size was given. */
   SHAPE_MISMATCH: "SHAPE_MISMATCH",
+  /**
+   * A fit skipped more images than `--max-skipped` allows (mixed sizes
+   * without `--size`, a folder of non-images); the message sums up why.
+   */
+  TOO_MANY_SKIPPED: "TOO_MANY_SKIPPED",
   /** The whitening matrix would need more memory than the configured limit. */
   ZCA_TOO_LARGE: "ZCA_TOO_LARGE",
   /** A binary artifact (npy, npz, moments) is malformed or fails its checksum. */

@@ -31,7 +31,7 @@ export interface KerasStatistics {
 }
 
 /**
- * Keras' statistics from moments of raw pixel values (DESIGN.md §3.2):
+ * Keras' statistics from moments of raw pixel values (docs/DESIGN.md §3.2):
  * m_c = mean of μ over channel c; σ_c² = mean over p in c of (M_pp/n + (μ_p − m_c)²);
  * ZCA from the eigen-decomposition of the per-channel-centred Gram matrix G = M + n·δδᵀ.
  */

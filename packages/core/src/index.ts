@@ -1,4 +1,5 @@
 export * from "./errors.js";
+export * from "./error-table.js";
 export { PIXEL_SYRK_MAX_ROWS, type LinearAlgebra } from "./linalg/linear-algebra.js";
 export { referenceAccumulateBatch } from "./reference-moments.js";
 export {
@@ -30,3 +31,4 @@ export * from "./codecs/index.js";
 export * from "./linalg/index.js";
 export { DEFAULT_FAN_IN, reduceTreeLevels, TreeMerger } from "./merge-tree.js";
 export { FEATUREWISE_VERSION } from "./version.js";
+export * from "./options/index.js";

@@ -1,25 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { JsLinearAlgebra } from "./linalg/index.js";
+import { seededRandom } from "./linalg/test-support.js";
 import { reduceTreeLevels, TreeMerger } from "./merge-tree.js";
 import { createMoments, mergeAll, mergeInto, type Moments, type MomentsKind } from "./moments.js";
 import { referenceAccumulateBatch } from "./reference-moments.js";
 
 const la = new JsLinearAlgebra();
 
-/** mulberry32: a small seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomImages(n: number, dim: number, seed: number): Float64Array {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   // Pixel-like values with a per-position offset, so means differ between positions.
   return Float64Array.from({ length: n * dim }, (_, i) => Math.floor(r() * 200) + (i % dim) * 0.5);
 }
@@ -44,7 +33,7 @@ async function randomPartials(
   seed: number,
   kind: MomentsKind,
 ) {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const cuts = new Set<number>();
   while (cuts.size < parts - 1) cuts.add(1 + Math.floor(r() * (n - 1)));
   const bounds = [0, ...[...cuts].sort((a, b) => a - b), n];
@@ -97,7 +86,7 @@ describe("merging partial moments", () => {
       const whole = await momentsOf(x, n, dim, kind);
       for (let trial = 0; trial < 20; trial++) {
         const parts = await randomPartials(x, n, dim, 1 + (trial % 9) * 7, 100 + trial, kind);
-        const merged = randomTreeMerge(parts, rng(trial));
+        const merged = randomTreeMerge(parts, seededRandom(trial));
         expect(merged.n).toBe(n);
         expect(lowerRelErr(merged, whole)).toBeLessThanOrEqual(1e-12);
         const fanIn = 2 + (trial % 5);

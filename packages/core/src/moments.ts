@@ -1,5 +1,5 @@
 /**
- * Sufficient statistics of a set of flattened images (DESIGN.md §3.1).
+ * Sufficient statistics of a set of flattened images (docs/DESIGN.md §3.1).
  *
  * `mean` has `dim` entries in the artifact's pixel order (H,W,C for
  * channels_last, C,H,W for channels_first). `comoment` is the centred

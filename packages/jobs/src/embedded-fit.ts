@@ -1,8 +1,6 @@
 import { performance } from "node:perf_hooks";
 import {
   coupleFlags,
-  ErrorCodes,
-  FeaturewiseError,
   flatSize,
   TreeMerger,
   type SkippedItem,
@@ -15,6 +13,7 @@ import { checkOutputLocation, folderWalk, StreamingPlan } from "./fit-plan.js";
 import type { FitOptions, FitProgress } from "./fit-options.js";
 import { BufferPool } from "./buffer-pool.js";
 import { runInOrder } from "./ordered-pool.js";
+import { checkSkipped } from "./skip-limit-check.js";
 import { writeArtifact } from "./write-artifact.js";
 import { computeShardMoments, type ShardContext, type ShardResult } from "./shard-moments.js";
 
@@ -127,12 +126,7 @@ async function fit(
   const { fingerprint, listed: total } = plan.listing();
   const moments = merger.finish()!;
   onProgress({ phase: "fitting", total: done, done, skipped: skipped.length });
-  if (moments.n === 0) {
-    throw new FeaturewiseError(
-      ErrorCodes.EMPTY_SOURCE,
-      `source ${source.uri}: all ${done} files were skipped (first: ${skipped[0]?.key}: ${skipped[0]?.reason})`,
-    );
-  }
+  checkSkipped(source.uri, moments.n, skipped, options, imageShape);
   onProgress({ phase: "finalizing", done, total: done, skipped: skipped.length });
   const stats = await writeArtifact(store, moments, {
     options,

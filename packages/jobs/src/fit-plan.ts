@@ -4,6 +4,7 @@ import {
   FeaturewiseError,
   isFeaturewiseError,
   flatSize,
+  formatByteSize,
   type DecodeSettings,
   type ImageShape,
   type MomentsKind,
@@ -25,10 +26,16 @@ export function folderWalk(options: { readonly followLinks?: boolean }): FolderW
 
 const CHANNELS = { grayscale: 1, rgb: 3, rgba: 4 } as const;
 
+/** Decodable images whose sizes decide the fit's image shape when no target size is given. */
+export const SHAPE_SAMPLE_SIZE = 16;
+
 /**
  * The shape every image of the fit must have: the target size when given,
- * else the shape of the first image, in plan order, that decodes. Reads
- * only as far as that image.
+ * else the most common shape among the first {@link SHAPE_SAMPLE_SIZE}
+ * images, in plan order, that decode (on a tie, the one seen first). So one
+ * odd image that sorts first does not decide the size of a whole dataset:
+ * it is skipped (SHAPE_MISMATCH) and counted against `maxSkipped`. Reads
+ * only as far as those images.
  */
 export async function resolveImageShape(
   source: ImageSource,
@@ -40,19 +47,30 @@ export async function resolveImageShape(
     const [height, width] = decode.targetSize;
     return { height, width, channels };
   }
+  const seen = new Map<string, { shape: ImageShape; count: number }>();
+  let sampled = 0;
   let tried = 0;
-  for await (const spec of shards) {
+  sampling: for await (const spec of shards) {
     for await (const entry of source.readShard(spec, { concurrency: 2 })) {
       tried++;
       if (!("bytes" in entry)) continue;
       try {
         const image = await decodeImage(entry.bytes, decode);
-        return { height: image.height, width: image.width, channels: image.channels };
+        const shape = { height: image.height, width: image.width, channels: image.channels };
+        const key = `${shape.height}x${shape.width}x${shape.channels}`;
+        const entrySeen = seen.get(key) ?? { shape, count: 0 };
+        entrySeen.count++;
+        seen.set(key, entrySeen);
+        if (++sampled >= SHAPE_SAMPLE_SIZE) break sampling;
       } catch {
         // Not decodable: the shard that holds it will skip or fail it with the reason.
       }
     }
   }
+  let best: { shape: ImageShape; count: number } | null = null;
+  for (const candidate of seen.values())
+    if (best === null || candidate.count > best.count) best = candidate;
+  if (best !== null) return best.shape;
   throw new FeaturewiseError(
     ErrorCodes.EMPTY_SOURCE,
     `${source.uri}: none of the ${tried} files is a decodable image`,
@@ -70,21 +88,14 @@ export function checkZcaSize(shape: ImageShape, maxBytes: number): void {
     throw new FeaturewiseError(
       ErrorCodes.ZCA_TOO_LARGE,
       `--zca on ${shape.height}x${shape.width}x${shape.channels} images needs a ${d}x${d} float64 whitening matrix of ` +
-        `${formatBytes(bytes)}; the limit is ${formatBytes(maxBytes)} (raise --max-zca-bytes or use a smaller --size)`,
+        `${formatBytes(bytes)}; the limit is ${formatByteSize(maxBytes)} (raise --max-zca-bytes or use a smaller --size)`,
     );
   }
 }
 
-/** "1.2 GB" style, decimal units. */
+/** "168.8G (181269430272 bytes)": core's formatByteSize (powers of 1024, as --max-zca-bytes reads them) and the exact count. */
 export function formatBytes(bytes: number): string {
-  const units = ["B", "kB", "MB", "GB", "TB"];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${v.toFixed(u === 0 ? 0 : 1)} ${units[u]} (${bytes} bytes)`;
+  return `${formatByteSize(bytes)} (${bytes} bytes)`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_DECODE,
   ARTIFACT_FILES,
   encodeNpy,
   ErrorCodes,
@@ -50,12 +51,6 @@ export interface TransformResult {
   readonly skipped: SkippedItem[];
   readonly location: string;
 }
-
-const DEFAULT_DECODE: DecodeSettings = {
-  colorMode: "rgb",
-  targetSize: null,
-  interpolation: "nearest",
-};
 
 /**
  * Decodes every image of a source into one (N,H,W,C) or (N,C,H,W) array,

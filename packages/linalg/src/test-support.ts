@@ -19,6 +19,11 @@ import { NO_LIBRARY_OVERRIDES } from "./library-paths.js";
 import { CudaLinearAlgebra } from "./cuda/cuda-linalg.js";
 import { OpenBlasLinearAlgebra } from "./openblas/openblas-linalg.js";
 import { TfjsLinearAlgebra } from "./tfjs/tfjs-linalg.js";
+import { randomNormal, seededRandom } from "../../../test/helpers/random.js";
+
+// The repository's one copy of each (test/helpers), shared with core's and the root tests.
+export { randomNormal, seededRandom } from "../../../test/helpers/random.js";
+export { relativeError } from "../../../test/helpers/fixtures.js";
 
 /** A backend under test, or why it is skipped here. */
 export interface BackendUnderTest {
@@ -46,30 +51,6 @@ export function nativeBackends(openblasThreads?: number): BackendUnderTest[] {
 
 /** The reference every backend is compared with. */
 export const reference: LinearAlgebra = new JsLinearAlgebra();
-
-/** A seeded uniform PRNG on [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** `count` standard normal values (Box–Muller). */
-export function randomNormal(rand: () => number, count: number): Float64Array {
-  const out = new Float64Array(count);
-  for (let i = 0; i < count; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(1 - rand()));
-    const theta = 2 * Math.PI * rand();
-    out[i] = r * Math.cos(theta);
-    if (i + 1 < count) out[i + 1] = r * Math.sin(theta);
-  }
-  return out;
-}
 
 /** A symmetric positive definite n×n matrix BᵀB/n + 0.1·I, B (n+3)×n Gaussian (full, both triangles). */
 export async function randomSpd(n: number, rand: () => number): Promise<Float64Array> {
@@ -114,18 +95,6 @@ export function syntheticImages(count: number, seed: number): Float64Array {
     }
   }
   return out;
-}
-
-/** max|a−b| / max|b|. */
-export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Infinity;
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    err = Math.max(err, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return Number.isNaN(err) ? Infinity : err / (scale + 1e-300);
 }
 
 /** The lower triangle (i >= j) of an n×n row-major matrix, as a flat list. */

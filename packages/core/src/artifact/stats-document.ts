@@ -36,7 +36,7 @@ export const ARTIFACT_FILES = {
   moments: "moments.fwm",
 } as const;
 
-/** The contents of `stats.json` (DESIGN.md §6). Arrays are plain numbers for JSON. */
+/** The contents of `stats.json` (docs/DESIGN.md §6). Arrays are plain numbers for JSON. */
 export interface StatsDocument {
   readonly schema: "featurewise.stats";
   readonly schemaVersion: number;

@@ -19,7 +19,7 @@
  * the palette colour of the transparent index (opaque GIFs match); BMP, ICO, PPM and other formats
  * Pillow reads but sharp does not fail as "not an image".
  */
-import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
+import { COLOR_MODES, ErrorCodes, FeaturewiseError, INTERPOLATIONS } from "@featurewise/core";
 import type { Metadata, OutputInfo } from "sharp";
 import { loadSharp } from "./load-sharp.js";
 import {
@@ -30,18 +30,10 @@ import {
 } from "./pil-convert.js";
 import { pilResize } from "./pil-resize.js";
 import { decodeSimplePng } from "./png-fast-path.js";
-import {
-  DEFAULT_MAX_PIXELS,
-  type ColorMode,
-  type DecodedImage,
-  type DecodeOptions,
-  type Interpolation,
-} from "./types.js";
+import { DEFAULT_MAX_PIXELS, type DecodedImage, type DecodeOptions } from "./types.js";
 
 /** Formats both sharp and Pillow 9.4 read. sharp also reads SVG, HEIF/AVIF, which Keras cannot. */
 const SUPPORTED_FORMATS = new Set(["jpeg", "png", "webp", "gif", "tiff"]);
-const COLOR_MODES: readonly ColorMode[] = ["rgb", "grayscale", "rgba"];
-const INTERPOLATIONS: readonly Interpolation[] = ["nearest", "bilinear", "bicubic"];
 
 function decodeError(message: string, cause?: unknown): FeaturewiseError {
   return new FeaturewiseError(

@@ -1,3 +1,4 @@
+import { FIT_DEFAULTS } from "@featurewise/core";
 import type { SourceItem } from "./image-source.js";
 
 /** Fields every shard spec has. */
@@ -57,7 +58,8 @@ export interface ShardPlanOptions {
   readonly bytesPerShard?: number | null;
 }
 
-export const DEFAULT_IMAGES_PER_SHARD = 1024;
+/** Core's FIT_DEFAULTS.imagesPerShard, where the fit's defaults are decided. */
+export const DEFAULT_IMAGES_PER_SHARD = FIT_DEFAULTS.imagesPerShard;
 
 /** The id of shard `index`: "shard-000042". */
 export function shardId(index: number): string {

@@ -1,6 +1,6 @@
-import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
 import type { ClusterClient } from "./cluster-client.js";
 import { jobIds } from "./fit-names.js";
+import { unknownFitError } from "./fit-outcome.js";
 import type { FitState } from "./fit-state.js";
 
 /** What {@link cancelFit} did. */
@@ -22,10 +22,7 @@ export interface CancelResult {
 export async function cancelFit(client: ClusterClient, fitId: string): Promise<CancelResult> {
   const status = await client.fits.read(fitId);
   if (status === null) {
-    throw new FeaturewiseError(
-      ErrorCodes.NOT_FOUND,
-      `no fit ${fitId} under queue prefix "${client.prefix}" (never submitted, or expired)`,
-    );
+    throw unknownFitError(fitId, client.prefix);
   }
   const cancelled = await client.fits.setState(fitId, "cancelled");
   if (!cancelled) return { state: status.state, cancelled: false, jobsRemoved: false };

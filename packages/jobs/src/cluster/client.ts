@@ -8,6 +8,6 @@ export { ClusterClient } from "./cluster-client.js";
 export { submitFit } from "./submit-fit.js";
 export { watchFit, type WatchOptions, type WatchProgress } from "./watch-fit.js";
 export { cancelFit, type CancelResult } from "./cancel-fit.js";
-export { fitFailedError, readFitResult } from "./fit-outcome.js";
+export { fitFailedError, readFitResult, unknownFitError } from "./fit-outcome.js";
 export { type FitFailure, type FitState, type FitStatus } from "./fit-state.js";
 export { jobIds } from "./fit-names.js";

@@ -1,38 +1,37 @@
 /**
  * A worker process' side of the cluster: one BullMQ Worker per queue it
- * serves. Shard, reduce and finalize jobs run on sandbox threads (see
- * sandbox-processor.ts); the coordinator (listing and planning, all I/O)
- * runs on the main thread. The main thread also keeps each fit's record
- * up to date as its jobs finish or fail.
+ * serves, each queue's job kind taken from the registry (job-registry.ts).
+ * Kinds marked `onThread` run on sandbox threads (sandbox-processor.ts);
+ * the others run on the main thread. The main thread also keeps each run's
+ * record up to date through the kinds' hooks as their jobs start, finish
+ * or fail. Nothing here knows what a fit is: the fit's kinds come in as a
+ * job module (fit-job-kinds.ts), like any other kind.
  */
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { ChildPool, FlowProducer, Queue, Worker, type Job } from "bullmq";
+import { ChildPool, Worker, type Job } from "bullmq";
+import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
 import type { StorageConfig } from "@featurewise/storage";
 import { shortenOpenBlasSpin } from "@featurewise/linalg";
-import { Storage } from "@featurewise/storage";
-import type { QueueName } from "./cluster-settings.js";
-import { runCoordinatorJob } from "./coordinator-job.js";
 import type { FaultPlan } from "./faults.js";
-import type { FinalizeJobResult } from "./finalize-job.js";
-import { jobIds } from "./fit-names.js";
-import { FitStateStore, FINAL_STATES } from "./fit-state.js";
-import { fitEndedError, toJobError, type JobError } from "./job-errors.js";
-import { parsePayload } from "./payloads.js";
+import { toJobError, unknownJobName, type JobError } from "./job-errors.js";
+import type { AnyJobKind, RunHooks, WorkerSettings } from "./job-kind.js";
+import { loadJobRegistry } from "./job-registry.js";
 import { createRedis, readEvictionPolicy } from "./redis-connection.js";
 import { redactRedisUrl } from "./redis-url.js";
-import type { ShardJobResult } from "./shard-job.js";
-import type { ThreadSettings } from "./thread-runtime.js";
+import { runKind, RunStateStore } from "./run-state.js";
 
 /** How a worker process serves the cluster. */
-export interface ClusterWorkerOptions {
+export interface WorkerProcessOptions {
   readonly redisUrl: string;
   readonly prefix: string;
-  /** Queues to take jobs from. */
-  readonly queues: readonly QueueName[];
-  /** Jobs at once per queue (each shard, reduce or finalize job on its own thread). @defaultValue 1 */
+  /** Modules whose `jobKinds` this worker registers (file URLs or package specifiers). */
+  readonly jobModules: readonly string[];
+  /** Queues to take jobs from; each must be a registered kind's. @defaultValue every registered queue */
+  readonly queues?: readonly string[];
+  /** Jobs at once per queue (each thread job on its own thread). @defaultValue 1 */
   readonly concurrency: number;
-  /** Backend for fits that ask for "auto". @defaultValue "auto" */
+  /** Backend for jobs that ask for "auto". @defaultValue "auto" */
   readonly backend: string;
   /** This worker's name, recorded on each job it takes (`processedBy`). */
   readonly name: string;
@@ -55,6 +54,8 @@ export interface ClusterWorkerOptions {
 export interface ClusterWorker {
   /** Redis' `maxmemory-policy` as read at start (null when it could not be read). */
   readonly evictionPolicy: string | null;
+  /** The queues it serves. */
+  readonly queues: readonly string[];
   /**
    * Stops taking jobs. Waits for the active ones to finish, unless `force`:
    * then they are left to stall and be retried elsewhere.
@@ -68,9 +69,21 @@ const PROCESSOR = fileURLToPath(
     : new URL("./sandbox-processor.js", import.meta.url),
 );
 
-/** Connects, checks Redis' eviction policy, and starts serving the queues. */
-export async function startClusterWorker(o: ClusterWorkerOptions): Promise<ClusterWorker> {
+/** Connects, checks Redis' eviction policy, loads the job kinds and starts serving their queues. */
+export async function startWorkerProcess(o: WorkerProcessOptions): Promise<ClusterWorker> {
   shortenOpenBlasSpin(); // before the sandbox threads (and their copies of the environment) start
+  const registry = await loadJobRegistry(o.jobModules);
+  const queues = o.queues ?? registry.queues();
+  const kinds = queues.map((queue) => {
+    const kind = registry.get(queue);
+    if (kind === undefined) {
+      throw new FeaturewiseError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `--queues ${JSON.stringify(queue)}: expected one of ${registry.queues().join(", ")}`,
+      );
+    }
+    return kind;
+  });
   const connection = createRedis(o.redisUrl, "worker", `featurewise-worker-${o.name}`);
   const evictionPolicy = await readEvictionPolicy(connection);
   if (evictionPolicy !== null && evictionPolicy !== "noeviction") {
@@ -80,13 +93,9 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Clust
         `set maxmemory-policy noeviction in redis.conf or with CONFIG SET`,
     );
   }
-  const fits = new FitStateStore(connection, o.prefix);
-  const storage = new Storage(o.storage);
-  const flows = new FlowProducer({ connection, prefix: o.prefix });
-  const finalizeQueue = new Queue("finalize", { connection, prefix: o.prefix });
-  finalizeQueue.on("error", () => {}); // reported by the calls that hit it
+  const hooks: RunHooks = { runs: new RunStateStore(connection, o.prefix), log: o.log };
   const concurrency = Math.max(1, o.concurrency);
-  const threadSettings = (queue: QueueName): ThreadSettings => ({
+  const settings = (queue: string): WorkerSettings => ({
     queue,
     redisUrl: o.redisUrl,
     prefix: o.prefix,
@@ -94,26 +103,19 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Clust
     backend: o.backend,
     decodeThreads: o.decodeThreads ?? Math.max(1, Math.floor(availableParallelism() / concurrency)),
     faults: o.faults ?? null,
+    jobModules: o.jobModules,
   });
-  const coordinate = async (job: Job): Promise<unknown> => {
-    try {
-      const p = parsePayload("coordinator", job.data);
-      const status = await fits.read(p.fitId);
-      if (status !== null && FINAL_STATES.includes(status.state))
-        throw fitEndedError(p.fitId, status.state);
-      // A coordinator that ran again after adding the flow (its worker died) has nothing left to do.
-      const root = `${o.prefix}:finalize:${jobIds.finalize(p.fitId)}`;
-      if (status !== null && (await connection.exists(root)) === 1)
-        return { shards: status.shardsTotal, listed: status.imagesTotal };
-      const context = { storage, flows, fits, finalize: finalizeQueue, faults: o.faults ?? null };
-      return await runCoordinatorJob(p, context);
-    } catch (err) {
-      throw toJobError(err, "coordinator");
-    }
-  };
+  const mainContexts: Array<() => Promise<void>> = [];
   const errors = onceEvery(10_000, o.log);
-  const workers = o.queues.map((queue) => {
-    const worker = new Worker(queue, queue === "coordinator" ? coordinate : PROCESSOR, {
+  const workers = kinds.map((kind) => {
+    let processor: string | ((job: Job) => Promise<unknown>) = PROCESSOR;
+    if (!kind.onThread) {
+      const context: unknown = kind.context({ settings: settings(kind.queue), connection });
+      kind.warm?.(context);
+      if (kind.close !== undefined) mainContexts.push(() => kind.close!(context));
+      processor = (job) => runOnMainThread(kind, context, job);
+    }
+    const worker = new Worker(kind.queue, processor, {
       connection,
       prefix: o.prefix,
       name: o.name,
@@ -123,63 +125,72 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Clust
       maxStalledCount: o.maxStalledCount ?? 2,
       useWorkerThreads: true,
       // Threads reject the process' V8 flags (the CLI runs with --max-semi-space-size).
-      workerThreadsOptions: { workerData: threadSettings(queue), execArgv: [] },
+      workerThreadsOptions: { workerData: settings(kind.queue), execArgv: [] },
     });
-    watchJobs(worker, fits, o.log, errors);
+    watchJobs(worker, kind, hooks, errors);
     return worker;
   });
-  await Promise.all(workers.map((w) => prewarm(w, o.log)));
+  await Promise.all(workers.map((w, i) => (kinds[i]!.onThread ? prewarm(w, o.log) : undefined)));
   return {
     evictionPolicy,
+    queues,
     async close(force = false) {
       await Promise.all(workers.map((w) => w.close(force)));
-      await flows.close();
-      await finalizeQueue.close();
-      storage.close();
+      for (const close of mainContexts) await close();
       connection.disconnect();
     },
   };
 }
 
-/** Keeps fit records current from a Worker's events; Redis hiccups are logged, not fatal. */
+/** Runs a job of a main-thread kind. */
+async function runOnMainThread(kind: AnyJobKind, context: unknown, job: Job): Promise<unknown> {
+  let where = `job ${job.id}`;
+  try {
+    if (job.name !== kind.queue) throw unknownJobName(job.name, kind.queue);
+    const p: unknown = kind.parse(job.data);
+    where = kind.where(p);
+    return await kind.run(p, context, job);
+  } catch (err) {
+    throw toJobError(err, where);
+  }
+}
+
+/** Keeps run records current from a Worker's events through its kind's hooks; Redis hiccups are logged, not fatal. */
 function watchJobs(
   worker: Worker,
-  fits: FitStateStore,
-  log: (line: string) => void,
+  kind: AnyJobKind,
+  hooks: RunHooks,
   logError: (line: string) => void,
 ): void {
-  const fitIdOf = (job: Job): string => (job.data as { fitId: string }).fitId;
+  const { log } = hooks;
   const guard = (what: string, work: () => Promise<unknown>): void => {
     work().catch((err: unknown) => log(`could not record ${what}: ${String(err)}`));
   };
+  const runOf = (job: Job): string | null =>
+    job.name === kind.queue ? kind.runId(job.data) : null;
   worker.on("active", (job) => {
-    if (job.name === "finalize")
-      guard("finalizing", () => fits.setState(fitIdOf(job), "finalizing"));
+    const runId = runOf(job);
+    if (runId !== null && kind.onActive !== undefined)
+      guard(`the start of ${job.id}`, () => kind.onActive!(runId, hooks));
   });
   worker.on("completed", (job, result) => {
-    const fitId = fitIdOf(job);
-    if (job.name === "shard") {
-      const r = result as ShardJobResult;
-      guard(`shard ${job.id}`, () => fits.recordShard(fitId, r.index, r.images, r.skipped));
-    } else if (job.name === "finalize") {
-      const r = result as FinalizeJobResult;
-      log(`fit ${fitId} succeeded: ${r.n} images (${r.skipped} skipped), artifact ${r.artifact}`);
-      guard("success", () => fits.setState(fitId, "succeeded", { artifact: r.artifact }));
-    }
+    const runId = runOf(job);
+    if (runId !== null && kind.onCompleted !== undefined)
+      guard(`${job.id}`, () => kind.onCompleted!(runId, result, hooks));
   });
   worker.on("failed", (job, err: JobError) => {
     if (job === undefined) return;
-    const fitId = fitIdOf(job);
+    const runId = kind.runId(job.data);
     guard(`failure of ${job.id}`, async () => {
       const final = err.name === "UnrecoverableError" || (await job.getState()) === "failed";
       log(`${job.id} ${final ? "failed" : "will be retried"}: ${err.message}`);
-      if (!final) return;
-      const failed = await fits.fail(fitId, {
+      if (!final || runId === null) return;
+      const failed = await hooks.runs.fail(runId, {
         code: err.code ?? null,
         message: err.message,
         job: job.id ?? "",
       });
-      if (failed) log(`fit ${fitId} failed: ${err.message}`);
+      if (failed) log(`${runKind(runId)} ${runId} failed: ${err.message}`);
     });
   });
   worker.on("stalled", (jobId) => log(`${jobId} stalled (its worker stopped); it will run again`));

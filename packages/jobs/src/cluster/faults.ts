@@ -11,24 +11,17 @@
  */
 import { z } from "zod";
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
-import type { QueueName } from "./cluster-settings.js";
 
 /** See the module comment. */
 export interface FaultPlan {
   readonly failFirstAttempt?: readonly string[];
-  readonly holdMs?: Readonly<Partial<Record<QueueName, number>>>;
+  /** Per queue (any registered kind's). */
+  readonly holdMs?: Readonly<Record<string, number>>;
 }
 
 const faultPlanSchema: z.ZodType<FaultPlan> = z.strictObject({
   failFirstAttempt: z.array(z.string()).exactOptional(),
-  holdMs: z
-    .strictObject({
-      coordinator: z.number().int().nonnegative().exactOptional(),
-      shard: z.number().int().nonnegative().exactOptional(),
-      reduce: z.number().int().nonnegative().exactOptional(),
-      finalize: z.number().int().nonnegative().exactOptional(),
-    })
-    .exactOptional(),
+  holdMs: z.record(z.string(), z.number().int().nonnegative()).exactOptional(),
 });
 
 /**
@@ -55,7 +48,7 @@ export function parseFaultPlan(json: string): FaultPlan {
 /** Applies the plan to a job that has just written its output. */
 export async function injectFaults(
   plan: FaultPlan | null,
-  queue: QueueName,
+  queue: string,
   shardId: string | null,
   attemptsMade: number,
 ): Promise<void> {

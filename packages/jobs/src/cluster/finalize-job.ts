@@ -1,13 +1,8 @@
 import { performance } from "node:perf_hooks";
-import {
-  coupleFlags,
-  ErrorCodes,
-  FeaturewiseError,
-  mergeAll,
-  type Moments,
-} from "@featurewise/core";
+import { coupleFlags, mergeAll, type Moments } from "@featurewise/core";
 import { openSource } from "@featurewise/dataset";
 import type { ObjectStore } from "@featurewise/storage";
+import { checkSkipped } from "../skip-limit-check.js";
 import { writeArtifact } from "../write-artifact.js";
 import { doneKey, runPrefix } from "./fit-names.js";
 import type { JobContext } from "./job-context.js";
@@ -41,13 +36,7 @@ export async function runFinalizeJob(
   const { moments: top, sidecar } = await mergeNodes(store, p.inputs);
   const moments: Moments = p.wrap ? mergeAll([top]) : top;
   const sourceUri = openSource(p.options.source, ctx.storage).uri;
-  if (moments.n === 0) {
-    const first = sidecar.skipped[0];
-    throw new FeaturewiseError(
-      ErrorCodes.EMPTY_SOURCE,
-      `source ${sourceUri}: all ${sidecar.images} files were skipped (first: ${first?.key}: ${first?.reason})`,
-    );
-  }
+  checkSkipped(sourceUri, moments.n, sidecar.skipped, p.options, p.imageShape);
   const { effective, warnings } = coupleFlags(p.options.flags);
   const backend = ctx.backend(p.options.backend);
   const stats = await writeArtifact(store, moments, {

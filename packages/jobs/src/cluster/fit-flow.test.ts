@@ -3,6 +3,7 @@ import type { FlowJob, FlowJobNode } from "bullmq";
 import {
   createMoments,
   encodeMoments,
+  FIT_DEFAULTS,
   mergeAll,
   reduceTreeLevels,
   TreeMerger,
@@ -16,15 +17,10 @@ import type { FitOptions } from "../fit-options.js";
 const DIM = 3;
 
 const OPTIONS: FitOptions = {
+  ...FIT_DEFAULTS,
   source: "/tmp/src",
   out: "/tmp/out",
-  flags: { featurewiseCenter: false, featurewiseStdNormalization: false, zcaWhitening: true },
-  profile: "keras",
-  rescale: null,
-  zcaEpsilon: 1e-6,
-  dataFormat: "channels_last",
-  decode: { colorMode: "rgb", targetSize: null, interpolation: "nearest" },
-  onError: "skip",
+  flags: { ...FIT_DEFAULTS.flags, zcaWhitening: true },
   backend: "js",
   maxZcaBytes: 2 ** 31,
   imagesPerShard: 1,

@@ -11,6 +11,7 @@ import { DEFAULT_FAN_IN, reduceTreeLevels } from "@featurewise/core";
 import { RETENTION_SECONDS, type RetrySettings } from "./cluster-settings.js";
 import { jobIds, reduceKeys, type NodeKeys } from "./fit-names.js";
 import {
+  isPayloadKind,
   parsePayload,
   type FinalizePayload,
   type Payloads,
@@ -128,11 +129,9 @@ export function validateFlow(flow: FlowJob | FlowJobNode): void {
   const stack: Array<FlowJob | FlowJobNode> = [flow];
   for (let job = stack.pop(); job !== undefined; job = stack.pop()) {
     const kind = job.queueName as keyof Payloads;
-    if (!(kind in SCHEMA_KINDS)) throw new Error(`unknown queue ${job.queueName}`);
+    if (!isPayloadKind(kind)) throw new Error(`unknown queue ${job.queueName}`);
     if (kind === "shard") continue;
     parsePayload(kind, job.data);
     stack.push(...(job.children ?? []));
   }
 }
-
-const SCHEMA_KINDS = { coordinator: 1, shard: 1, reduce: 1, finalize: 1 } as const;

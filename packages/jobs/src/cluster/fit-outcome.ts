@@ -18,6 +18,14 @@ const CLUSTER_CODES: { readonly cancelled: ErrorCode; readonly jobFailed: ErrorC
   jobFailed: ErrorCodes.JOB_FAILED,
 };
 
+/** The error for a fit id that has no record under the client's queue prefix. */
+export function unknownFitError(fitId: string, prefix: string): FeaturewiseError {
+  return new FeaturewiseError(
+    ErrorCodes.NOT_FOUND,
+    `no fit ${fitId} under queue prefix "${prefix}" (never submitted, or expired)`,
+  );
+}
+
 /** The error a fit that did not succeed ends with: the first failure's code and message. */
 export function fitFailedError(status: FitStatus): FeaturewiseError {
   if (status.state === "cancelled") {

@@ -7,24 +7,14 @@
  * backoff.
  */
 import { UnrecoverableError } from "bullmq";
-import { ErrorCodes, isFeaturewiseError, type ErrorCode } from "@featurewise/core";
-
-const PERMANENT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  ErrorCodes.INVALID_ARGUMENT,
-  ErrorCodes.EMPTY_SOURCE,
-  ErrorCodes.DECODE_FAILED,
-  ErrorCodes.SHAPE_MISMATCH,
-  ErrorCodes.ZCA_TOO_LARGE,
-  ErrorCodes.CORRUPT_ARTIFACT,
-  ErrorCodes.NOT_FOUND,
-]);
+import { errorMeaning, isFeaturewiseError, type ErrorCode } from "@featurewise/core";
 
 /** An error as a job throws it: the message says where, `code` keeps the FeaturewiseError code. */
 export type JobError = Error & { code?: ErrorCode };
 
-/** True when `err` fails the same way on every attempt. */
+/** True when `err` fails the same way on every attempt (core's ERROR_TABLE says which codes). */
 export function isPermanentError(err: unknown): boolean {
-  return isFeaturewiseError(err) && PERMANENT.has(err.code);
+  return !errorMeaning(err).retried;
 }
 
 /**
@@ -45,4 +35,11 @@ export function toJobError(err: unknown, where: string): JobError {
 /** Thrown when a job of a fit that already failed or was cancelled comes up: no work, no retry. */
 export function fitEndedError(fitId: string, state: string): JobError {
   return new UnrecoverableError(`fit ${fitId} is ${state}; job skipped`);
+}
+
+/** A job that no registered kind runs (a name its queue does not know): it would fail the same way on every attempt. */
+export function unknownJobName(name: string, queue: string): UnrecoverableError {
+  return new UnrecoverableError(
+    `unknown job name ${JSON.stringify(name)} on queue ${JSON.stringify(queue)}: its jobs are named ${JSON.stringify(queue)}`,
+  );
 }

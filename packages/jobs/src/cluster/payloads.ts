@@ -6,14 +6,14 @@
  * matrices: a partial is 8·D(D+1)/2 bytes and lives in the object store.
  */
 import { z } from "zod";
+import { type DecodeSettings, type ImageShape, type MomentsKind } from "@featurewise/core";
 import {
-  ErrorCodes,
-  FeaturewiseError,
-  PROFILES,
-  type DecodeSettings,
-  type ImageShape,
-  type MomentsKind,
-} from "@featurewise/core";
+  dataFormatSchema as dataFormat,
+  decodeSettingsSchema as decodeSettings,
+  fitOptionsSchema,
+  onErrorSchema as onError,
+  invalidOptions,
+} from "@featurewise/core/options";
 import type { ShardSpec } from "@featurewise/dataset";
 import type { FitOptions, OnError } from "../fit-options.js";
 import { FIT_ID_PATTERN, type RetrySettings } from "./cluster-settings.js";
@@ -22,36 +22,6 @@ import type { NodeKeys } from "./fit-names.js";
 const fitId = z.string().regex(FIT_ID_PATTERN);
 const count = z.number().int().nonnegative();
 const positiveInt = z.number().int().positive();
-
-const decodeSettings: z.ZodType<DecodeSettings> = z.object({
-  colorMode: z.enum(["rgb", "grayscale", "rgba"]),
-  targetSize: z.tuple([positiveInt, positiveInt]).nullable(),
-  interpolation: z.enum(["nearest", "bilinear", "bicubic"]),
-});
-
-const dataFormat = z.enum(["channels_last", "channels_first"]);
-const onError: z.ZodType<OnError> = z.enum(["skip", "fail"]);
-
-/** Schema of {@link FitOptions}. */
-export const fitOptionsSchema: z.ZodType<FitOptions> = z.object({
-  source: z.string().min(1),
-  out: z.string().min(1),
-  flags: z.object({
-    featurewiseCenter: z.boolean(),
-    featurewiseStdNormalization: z.boolean(),
-    zcaWhitening: z.boolean(),
-  }),
-  profile: z.enum(PROFILES as ["keras", "keras-preprocessing-1.1"]),
-  rescale: z.number().finite().nullable(),
-  zcaEpsilon: z.number().positive(),
-  dataFormat,
-  decode: decodeSettings,
-  onError,
-  backend: z.string().min(1),
-  maxZcaBytes: z.number().positive(),
-  imagesPerShard: positiveInt,
-  followLinks: z.boolean().exactOptional(),
-});
 
 const imageShape: z.ZodType<ImageShape> = z.object({
   height: positiveInt,
@@ -210,17 +180,17 @@ export interface Payloads {
   finalize: FinalizePayload;
 }
 
+/** True when `kind` is one of the fit's queues (has a payload schema). */
+export function isPayloadKind(kind: string): kind is keyof Payloads {
+  return Object.hasOwn(schemas, kind);
+}
+
 /**
  * Validates the data of a job of queue `kind`.
  * @throws FeaturewiseError INVALID_ARGUMENT naming every field that is wrong
  */
 export function parsePayload<K extends keyof Payloads>(kind: K, data: unknown): Payloads[K] {
   const result = schemas[kind].safeParse(data);
-  if (!result.success) {
-    throw new FeaturewiseError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `malformed ${kind} job: ${z.prettifyError(result.error).replace(/\n/g, "; ")}`,
-    );
-  }
+  if (!result.success) throw invalidOptions(`${kind} job`, result.error);
   return result.data as Payloads[K];
 }

@@ -3,33 +3,22 @@
  * configuration and its S3 client, one decode pool, the loaded compute
  * backends, the accumulator memory of its last shard, and a Redis
  * connection to check that a job's fit is still on.
- * The worker process hands the settings over as `workerData`.
+ * It is the context of the fit's shard, reduce and finalize jobs
+ * (fit-job-kinds.ts); the worker process hands the settings over as `workerData`.
  */
 import { DecodePool } from "@featurewise/dataset";
-import { Storage, type StorageConfig } from "@featurewise/storage";
+import { Storage } from "@featurewise/storage";
 import { selectBackend, type SelectedBackend } from "../backends.js";
 import { BufferPool } from "../buffer-pool.js";
 import type { Decoder } from "../decode-stream.js";
-import type { QueueName } from "./cluster-settings.js";
-import type { FaultPlan } from "./faults.js";
 import { FitStateStore, FINAL_STATES } from "./fit-state.js";
 import type { JobContext } from "./job-context.js";
 import { fitEndedError } from "./job-errors.js";
+import type { WorkerSettings } from "./job-kind.js";
 import { createRedis } from "./redis-connection.js";
 
 /** The settings a worker process gives its sandbox threads. */
-export interface ThreadSettings {
-  /** The queue whose jobs this thread runs (decides what {@link ThreadRuntime.warm} starts). */
-  readonly queue: QueueName;
-  readonly redisUrl: string;
-  readonly prefix: string;
-  readonly storage: StorageConfig;
-  /** Backend for fits that ask for "auto". */
-  readonly backend: string;
-  /** Decode threads per sandbox thread. */
-  readonly decodeThreads: number;
-  readonly faults: FaultPlan | null;
-}
+export type ThreadSettings = WorkerSettings;
 
 /** The resources of one sandbox thread (see the module comment). */
 export class ThreadRuntime implements JobContext {
@@ -50,18 +39,17 @@ export class ThreadRuntime implements JobContext {
     return this.pool.decodeMany(inputs, options);
   };
 
-  /**
-   * Starts what this queue's jobs use (a shard thread's decode pool, the
-   * worker's backend) before the first job, so that job does not wait for it.
-   */
-  warm(): void {
-    if (this.settings.queue === "shard") this.pool ??= new DecodePool(this.settings.decodeThreads);
-    if (this.settings.queue === "shard" || this.settings.queue === "finalize") {
-      try {
-        this.backend("auto");
-      } catch {
-        // Reported by the first job that needs it.
-      }
+  /** Starts the decode pool now, so the first shard does not wait for its threads. */
+  startDecodePool(): void {
+    this.pool ??= new DecodePool(this.settings.decodeThreads);
+  }
+
+  /** Loads this worker's backend now; a failure is reported by the first job that needs it. */
+  loadDefaultBackend(): void {
+    try {
+      this.backend("auto");
+    } catch {
+      // Reported by the first job that needs it.
     }
   }
 

@@ -4,7 +4,7 @@ import type { FitResult } from "../embedded-fit.js";
 import type { ClusterClient } from "./cluster-client.js";
 import type { FinalizeJobResult } from "./finalize-job.js";
 import { jobIds } from "./fit-names.js";
-import { fitFailedError, readFitResult } from "./fit-outcome.js";
+import { fitFailedError, readFitResult, unknownFitError } from "./fit-outcome.js";
 import type { FitStatus } from "./fit-state.js";
 
 /** What a watcher sees on each poll. */
@@ -99,10 +99,7 @@ export async function watchFit(
         continue;
       }
       if (status === null) {
-        throw new FeaturewiseError(
-          ErrorCodes.NOT_FOUND,
-          `no fit ${fitId} under queue prefix "${client.prefix}" (never submitted, or expired)`,
-        );
+        throw unknownFitError(fitId, client.prefix);
       }
       last = status;
       if (status.state === "succeeded" && status.artifact !== null)

@@ -1,0 +1,5 @@
+/** Option values, defaults and how they are written (no zod here: see options-schema.ts). */
+export * from "./byte-size.js";
+export * from "./fit-options.js";
+export * from "./option-specs.js";
+export * from "./skip-limit.js";

@@ -1,0 +1,159 @@
+/**
+ * The zod schemas of a fit's options, built from the values and defaults in
+ * fit-options.ts and described by option-specs.ts: the job payloads
+ * validate with {@link fitOptionsSchema} (every field given, as submitted),
+ * an API request with {@link fitRequestSchema} (unset fields take
+ * {@link FIT_DEFAULTS}), and {@link fitRequestJsonSchema} is the JSON Schema
+ * an HTTP API publishes. Reached as `@featurewise/core/options`, apart from
+ * core's main entry, because zod takes ~70 ms to load and `featurewise
+ * --version` or an embedded fit need none of it. zod is pure computation
+ * (no I/O, no Node API), so core stays free of both.
+ */
+import { z } from "zod";
+import type { ColorMode, DecodeSettings, Interpolation } from "../artifact/stats-document.js";
+import type { DataFormat } from "../image-layout.js";
+import { ErrorCodes, FeaturewiseError } from "../errors.js";
+import { PROFILES, type Profile } from "../profiles.js";
+import {
+  COLOR_MODES,
+  DATA_FORMATS,
+  FIT_DEFAULTS,
+  INTERPOLATIONS,
+  ON_ERROR_POLICIES,
+  type FitOptions,
+  type OnError,
+} from "./fit-options.js";
+import { fitOptionSpec } from "./option-specs.js";
+import type { SkipLimit } from "./skip-limit.js";
+
+type Choices<T extends string> = readonly [T, ...T[]];
+
+/** Attaches the option's description and flag (they reach the JSON Schema). */
+function described<T extends z.ZodType>(path: string, schema: T): T {
+  const spec = fitOptionSpec(path);
+  return schema.meta({ description: spec.description, flag: spec.flag.split(" ")[0] });
+}
+
+const positiveInt = z.number().int().positive();
+
+/** Schema of {@link SkipLimit}. */
+export const skipLimitSchema: z.ZodType<SkipLimit> = z.union([
+  z.strictObject({ count: z.number().int().nonnegative() }),
+  z.strictObject({ fraction: z.number().min(0).max(1) }),
+]);
+
+const field = {
+  source: z.string().min(1).meta({ description: "images: a folder path or URI" }),
+  out: described("out", z.string().min(1)),
+  center: described("flags.featurewiseCenter", z.boolean()),
+  std: described("flags.featurewiseStdNormalization", z.boolean()),
+  zca: described("flags.zcaWhitening", z.boolean()),
+  profile: described("profile", z.enum(PROFILES as Choices<Profile>)),
+  rescale: described("rescale", z.number().finite().nullable()),
+  zcaEpsilon: described("zcaEpsilon", z.number().positive()),
+  dataFormat: described("dataFormat", z.enum(DATA_FORMATS as Choices<DataFormat>)),
+  colorMode: described("decode.colorMode", z.enum(COLOR_MODES as Choices<ColorMode>)),
+  targetSize: described("decode.targetSize", z.tuple([positiveInt, positiveInt]).nullable()),
+  interpolation: described(
+    "decode.interpolation",
+    z.enum(INTERPOLATIONS as Choices<Interpolation>),
+  ),
+  onError: described("onError", z.enum(ON_ERROR_POLICIES as Choices<OnError>)),
+  backend: described("backend", z.string().min(1)),
+  maxZcaBytes: described("maxZcaBytes", z.number().positive()),
+  imagesPerShard: described("imagesPerShard", positiveInt),
+  maxSkipped: described("maxSkipped", skipLimitSchema),
+  followLinks: described("followLinks", z.boolean()),
+};
+
+/** Schema of a data format (`channels_last`, `channels_first`). */
+export const dataFormatSchema: z.ZodType<DataFormat> = field.dataFormat;
+
+/** Schema of an {@link OnError} policy. */
+export const onErrorSchema: z.ZodType<OnError> = field.onError;
+
+/** Schema of {@link DecodeSettings}, every field given. */
+export const decodeSettingsSchema: z.ZodType<DecodeSettings> = z.object({
+  colorMode: field.colorMode,
+  targetSize: field.targetSize,
+  interpolation: field.interpolation,
+});
+
+/** Schema of {@link FitOptions} as a job carries it: every field given (`maxSkipped` may be absent). */
+export const fitOptionsSchema: z.ZodType<FitOptions> = z.object({
+  source: field.source,
+  out: field.out,
+  flags: z.object({
+    featurewiseCenter: field.center,
+    featurewiseStdNormalization: field.std,
+    zcaWhitening: field.zca,
+  }),
+  profile: field.profile,
+  rescale: field.rescale,
+  zcaEpsilon: field.zcaEpsilon,
+  dataFormat: field.dataFormat,
+  decode: decodeSettingsSchema,
+  onError: field.onError,
+  backend: field.backend,
+  maxZcaBytes: field.maxZcaBytes,
+  imagesPerShard: field.imagesPerShard,
+  maxSkipped: field.maxSkipped.exactOptional(),
+  followLinks: field.followLinks.exactOptional(),
+});
+
+const d = FIT_DEFAULTS;
+/** zod's defaults are mutable; FIT_DEFAULTS' target size is a readonly tuple (null by default). */
+const defaultTargetSize = d.decode.targetSize as [number, number] | null;
+
+/** A fit as an API takes it: `source` and `out` required, every other field defaults to {@link FIT_DEFAULTS}. */
+export const fitRequestSchema = z.object({
+  source: field.source,
+  out: field.out,
+  flags: z
+    .object({
+      featurewiseCenter: field.center.default(d.flags.featurewiseCenter),
+      featurewiseStdNormalization: field.std.default(d.flags.featurewiseStdNormalization),
+      zcaWhitening: field.zca.default(d.flags.zcaWhitening),
+    })
+    .default({ ...d.flags }),
+  profile: field.profile.default(d.profile),
+  rescale: field.rescale.default(d.rescale),
+  zcaEpsilon: field.zcaEpsilon.default(d.zcaEpsilon),
+  dataFormat: field.dataFormat.default(d.dataFormat),
+  decode: z
+    .object({
+      colorMode: field.colorMode.default(d.decode.colorMode),
+      targetSize: field.targetSize.default(defaultTargetSize),
+      interpolation: field.interpolation.default(d.decode.interpolation),
+    })
+    .default({ ...d.decode, targetSize: defaultTargetSize }),
+  onError: field.onError.default(d.onError),
+  backend: field.backend.default(d.backend),
+  maxZcaBytes: field.maxZcaBytes.default(d.maxZcaBytes),
+  imagesPerShard: field.imagesPerShard.default(d.imagesPerShard),
+  maxSkipped: field.maxSkipped.default({ ...d.maxSkipped }),
+  followLinks: field.followLinks.default(d.followLinks),
+}) satisfies z.ZodType<FitOptions>;
+
+/** The JSON Schema (draft 2020-12) of a fit request: what an HTTP API accepts, with defaults. */
+export function fitRequestJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(fitRequestSchema, { io: "input" }) as Record<string, unknown>;
+}
+
+/**
+ * Validates a fit request (an API body), filling in defaults.
+ * @throws FeaturewiseError INVALID_ARGUMENT naming every field that is wrong
+ */
+export function parseFitRequest(data: unknown): FitOptions {
+  const result = fitRequestSchema.safeParse(data);
+  if (!result.success) throw invalidOptions("fit request", result.error);
+  return result.data;
+}
+
+/** INVALID_ARGUMENT naming each field that is wrong (zod's own words, on one line). */
+export function invalidOptions(what: string, error: z.ZodError): Error {
+  return new FeaturewiseError(
+    ErrorCodes.INVALID_ARGUMENT,
+    `malformed ${what}: ${z.prettifyError(error).replace(/\n/g, "; ")}`,
+  );
+}

@@ -1,0 +1,134 @@
+/**
+ * The fit's four kinds of job, registered with every featurewise worker:
+ * `coordinator` (lists, plans, adds the flow; main thread, all I/O), then on
+ * sandbox threads `shard` (partial moments), `reduce` (a merge-tree node)
+ * and `finalize` (the Keras math and the artifact). Each keeps the fit's
+ * record (fit-state.ts) current through its hooks.
+ */
+import { FlowProducer, Queue } from "bullmq";
+import { Storage } from "@featurewise/storage";
+import { runCoordinatorJob, type CoordinatorContext } from "./coordinator-job.js";
+import { runFinalizeJob, type FinalizeJobResult } from "./finalize-job.js";
+import { jobIds } from "./fit-names.js";
+import { FINAL_STATES, FitStateStore } from "./fit-state.js";
+import { defineJob, type AnyJobKind, type JobEnvironment } from "./job-kind.js";
+import { fitEndedError } from "./job-errors.js";
+import { parsePayload } from "./payloads.js";
+import { runReduceJob } from "./reduce-job.js";
+import { runShardJob, type ShardJobResult } from "./shard-job.js";
+import { ThreadRuntime } from "./thread-runtime.js";
+
+/** Every fit job's data names its fit. */
+function fitIdOf(data: unknown): string | null {
+  const id = (data as { fitId?: unknown } | null)?.fitId;
+  return typeof id === "string" ? id : null;
+}
+
+const threadRuntime = (env: JobEnvironment): ThreadRuntime => new ThreadRuntime(env.settings);
+
+/** The coordinator's context: the worker's connection, a flow producer, the finalize queue. */
+interface MainContext extends CoordinatorContext {
+  readonly connection: NonNullable<JobEnvironment["connection"]>;
+  readonly prefix: string;
+}
+
+export const coordinatorJob = defineJob({
+  queue: "coordinator",
+  onThread: false,
+  parse: (data) => parsePayload("coordinator", data),
+  runId: fitIdOf,
+  where: () => "coordinator",
+  context(env): MainContext {
+    const connection = env.connection;
+    if (connection === null) throw new Error("the coordinator runs on the main thread");
+    const prefix = env.settings.prefix;
+    const finalize = new Queue("finalize", { connection, prefix });
+    finalize.on("error", () => {}); // reported by the calls that hit it
+    return {
+      connection,
+      prefix,
+      storage: new Storage(env.settings.storage),
+      flows: new FlowProducer({ connection, prefix }),
+      fits: new FitStateStore(connection, prefix),
+      finalize,
+      faults: env.settings.faults,
+    };
+  },
+  async close(ctx) {
+    await ctx.flows.close();
+    await ctx.finalize.close();
+    ctx.storage.close();
+  },
+  async run(p, ctx) {
+    const status = await ctx.fits.read(p.fitId);
+    if (status !== null && FINAL_STATES.includes(status.state))
+      throw fitEndedError(p.fitId, status.state);
+    // A coordinator that ran again after adding the flow (its worker died) has nothing left to do.
+    const root = `${ctx.prefix}:finalize:${jobIds.finalize(p.fitId)}`;
+    if (status !== null && (await ctx.connection.exists(root)) === 1)
+      return { shards: status.shardsTotal ?? 0, listed: status.imagesTotal };
+    return runCoordinatorJob(p, ctx);
+  },
+});
+
+export const shardJob = defineJob({
+  queue: "shard",
+  onThread: true,
+  parse: (data) => parsePayload("shard", data),
+  runId: fitIdOf,
+  where: (p) => p.spec.id,
+  context: threadRuntime,
+  warm(rt) {
+    rt.startDecodePool();
+    rt.loadDefaultBackend();
+  },
+  async run(p, rt) {
+    await rt.checkFitActive(p.fitId);
+    return runShardJob(p, rt);
+  },
+  async onCompleted(fitId, r: ShardJobResult, { runs }) {
+    await runs.recordPart(fitId, r.index, { shardsDone: 1, images: r.images, skipped: r.skipped });
+  },
+});
+
+export const reduceJob = defineJob({
+  queue: "reduce",
+  onThread: true,
+  parse: (data) => parsePayload("reduce", data),
+  runId: fitIdOf,
+  where: (p) => `reduce node ${p.level}-${p.index}`,
+  context: threadRuntime,
+  async run(p, rt) {
+    await rt.checkFitActive(p.fitId);
+    return runReduceJob(p, rt);
+  },
+});
+
+export const finalizeJob = defineJob({
+  queue: "finalize",
+  onThread: true,
+  parse: (data) => parsePayload("finalize", data),
+  runId: fitIdOf,
+  where: () => "finalize",
+  context: threadRuntime,
+  warm(rt) {
+    rt.loadDefaultBackend();
+  },
+  async run(p, rt) {
+    await rt.checkFitActive(p.fitId);
+    return runFinalizeJob(p, rt);
+  },
+  async onActive(fitId, { runs }) {
+    await runs.setState(fitId, "finalizing");
+  },
+  async onCompleted(fitId, r: FinalizeJobResult, { runs, log }) {
+    log(`fit ${fitId} succeeded: ${r.n} images (${r.skipped} skipped), artifact ${r.artifact}`);
+    await runs.setState(fitId, "succeeded", { artifact: r.artifact });
+  },
+});
+
+/** The fit's kinds, as a job module exports them (see job-registry.ts). */
+export const jobKinds: readonly AnyJobKind[] = [coordinatorJob, shardJob, reduceJob, finalizeJob];
+
+/** This module, for `jobModules` (a sandbox thread imports it by URL). */
+export const FIT_JOB_MODULE = import.meta.url;

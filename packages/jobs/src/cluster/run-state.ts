@@ -1,0 +1,128 @@
+/**
+ * The record of a run in Redis, beside its queues: state, counters of the
+ * parts done, the reason it failed. A run is anything submitted as one
+ * (a fit; later a predict run); its id starts with its kind (`fit-…`,
+ * `predict-…`), and the record lives at `<prefix>:<kind>:<id>`. Workers
+ * write it as jobs finish; submitters and `status` read it. Every update is
+ * idempotent (a retried part is counted once) and a finished run's record
+ * never changes again.
+ */
+import type { Redis } from "ioredis";
+import type { ErrorCode } from "@featurewise/core";
+import { RETENTION_SECONDS } from "./cluster-settings.js";
+
+/** Where a run is; the kinds of runs add states between "queued" and the final ones. */
+export type RunState = string;
+
+/** States a run never leaves. */
+export const FINAL_STATES: readonly string[] = ["succeeded", "failed", "cancelled"];
+
+/** Why a run failed: the first job that failed for good. */
+export interface RunFailure {
+  readonly code: ErrorCode | null;
+  readonly message: string;
+  /** The job's id, e.g. `<fitId>-shard-3`. */
+  readonly job: string;
+}
+
+// KEYS[1] = record; ARGV = new state, then field/value pairs. No change once final.
+// Each change is published on the record's key (see RunStateStore.channel).
+const SET_STATE = `
+local s = redis.call('HGET', KEYS[1], 'state')
+if not s or s == 'succeeded' or s == 'failed' or s == 'cancelled' then return 0 end
+redis.call('HSET', KEYS[1], 'state', ARGV[1], unpack(ARGV, 2))
+redis.call('PUBLISH', KEYS[1], ARGV[1])
+return 1`;
+
+// KEYS[1] = record, KEYS[2] = parts done; ARGV = part index, now, then counter/increment pairs.
+const PART_DONE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 0 then return 0 end
+for i = 3, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('HSET', KEYS[1], 'updatedAt', ARGV[2])
+return 1`;
+
+/** The kind of a run id: what comes before its first '-' (`fit` for `fit-20260101-…`). */
+export function runKind(runId: string): string {
+  const dash = runId.indexOf("-");
+  return dash > 0 ? runId.slice(0, dash) : "run";
+}
+
+/** Reads and updates run records under one queue prefix. */
+export class RunStateStore {
+  constructor(
+    protected readonly redis: Redis,
+    protected readonly prefix: string,
+  ) {}
+
+  /** Key of a run's record. */
+  key(runId: string): string {
+    return `${this.prefix}:${runKind(runId)}:${runId}`;
+  }
+
+  /**
+   * The pub/sub channel that hears each change of the run's state (the new
+   * state is the message). Counters are not published: read them.
+   */
+  channel(runId: string): string {
+    return this.key(runId);
+  }
+
+  /** Key of the hash of parts done (index → time), which makes counting idempotent. */
+  protected partsKey(runId: string): string {
+    return `${this.key(runId)}:parts`;
+  }
+
+  /** Records a new run in state "queued" with `fields`; false when the id is taken. */
+  async createRun(runId: string, fields: Record<string, string>): Promise<boolean> {
+    const created = await this.redis.hsetnx(this.key(runId), "state", "queued");
+    if (created === 0) return false;
+    await this.redis.hset(this.key(runId), fields);
+    return true;
+  }
+
+  /** Moves a run to `state` with extra fields; false when it is already final (or unknown). */
+  async setState(
+    runId: string,
+    state: RunState,
+    fields: Record<string, string | number> = {},
+  ): Promise<boolean> {
+    const args = Object.entries({ ...fields, updatedAt: Date.now() }).flatMap(([k, v]) => [
+      k,
+      String(v),
+    ]);
+    const changed = (await this.redis.eval(SET_STATE, 1, this.key(runId), state, ...args)) === 1;
+    if (changed && FINAL_STATES.includes(state)) await this.expire(runId, state);
+    return changed;
+  }
+
+  /** Counts part `index` of a run once, however often it ran: adds `counters` to the record's fields. */
+  async recordPart(runId: string, index: number, counters: Record<string, number>): Promise<void> {
+    await this.redis.eval(
+      PART_DONE,
+      2,
+      this.key(runId),
+      this.partsKey(runId),
+      String(index),
+      String(Date.now()),
+      ...Object.entries(counters).flatMap(([k, v]) => [k, String(v)]),
+    );
+  }
+
+  /** Fails the run with its first failure; later ones (siblings, parents) do not replace it. */
+  async fail(runId: string, failure: RunFailure): Promise<boolean> {
+    return this.setState(runId, "failed", { failure: JSON.stringify(failure) });
+  }
+
+  /** The run's record as stored, or null when there is none (never submitted, or expired). */
+  async readFields(runId: string): Promise<Record<string, string> | null> {
+    const h = await this.redis.hgetall(this.key(runId));
+    return h["state"] === undefined ? null : h;
+  }
+
+  private async expire(runId: string, state: RunState): Promise<void> {
+    const seconds = state === "succeeded" ? RETENTION_SECONDS.completed : RETENTION_SECONDS.failed;
+    await this.redis.expire(this.key(runId), seconds);
+    await this.redis.expire(this.partsKey(runId), seconds);
+  }
+}
