@@ -10,6 +10,7 @@ import {
 } from "@featurewise/core";
 import {
   decodeImage,
+  readImageSize,
   ListingFingerprint,
   type ImageSource,
   type ShardSpec,
@@ -22,26 +23,35 @@ const CHANNELS = { grayscale: 1, rgb: 3, rgba: 4 } as const;
 /**
  * The shape every image of the fit must have: the target size when given,
  * else the shape of the first image, in plan order, that decodes. Reads
- * only as far as that image.
+ * only as far as that image. `checkShape`, when given, is called with the
+ * shape that image's header declares before it is decoded, so that a shape
+ * refused anyway (a ZCA matrix over the limit) costs no decoding.
  */
 export async function resolveImageShape(
   source: ImageSource,
   shards: Iterable<ShardSpec> | AsyncIterable<ShardSpec>,
   decode: DecodeSettings,
+  checkShape: (shape: ImageShape) => void = () => {},
 ): Promise<ImageShape> {
   const channels = CHANNELS[decode.colorMode];
   if (decode.targetSize !== null) {
     const [height, width] = decode.targetSize;
-    return { height, width, channels };
+    const shape = { height, width, channels };
+    checkShape(shape);
+    return shape;
   }
   let tried = 0;
   for await (const spec of shards) {
     for await (const entry of source.readShard(spec, { concurrency: 2 })) {
       tried++;
       if (!("bytes" in entry)) continue;
+      const declared = await readImageSize(entry.bytes);
+      if (declared !== null) checkShape({ ...declared, channels });
       try {
         const image = await decodeImage(entry.bytes, decode);
-        return { height: image.height, width: image.width, channels: image.channels };
+        const shape = { height: image.height, width: image.width, channels: image.channels };
+        checkShape(shape);
+        return shape;
       } catch {
         // Not decodable: the shard that holds it will skip or fail it with the reason.
       }
@@ -154,12 +164,14 @@ export class StreamingPlan {
 
   /**
    * The shape every image must have (reading only as far as the first
-   * decodable image), after checking the ZCA size for it.
+   * decodable image), after checking the ZCA size for it: from that image's
+   * header first, before decoding it.
    */
   async imageShape(): Promise<ImageShape> {
-    const shape = await resolveImageShape(this.source, this.shards(), this.options.decode);
-    if (this.kind === "full") checkZcaSize(shape, this.options.maxZcaBytes);
-    return shape;
+    const { maxZcaBytes } = this.options;
+    const check =
+      this.kind === "full" ? (s: ImageShape) => checkZcaSize(s, maxZcaBytes) : undefined;
+    return resolveImageShape(this.source, this.shards(), this.options.decode, check);
   }
 
   /**
