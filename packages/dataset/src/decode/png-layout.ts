@@ -60,7 +60,7 @@ export function readPngLayout(bytes: Uint8Array): PngLayout | null {
   const bitDepth = bytes[24]!;
   const colorType = bytes[25]!;
   if (SAMPLES[colorType] === undefined || ![1, 2, 4, 8, 16].includes(bitDepth)) return null;
-  const interlaced = bytes[28] === 1;
+  const interlaced = bytes[28] !== 0; // 1 is Adam7; other values are invalid and left to libvips
 
   const idat: Uint8Array[] = [];
   let transparency = false;
