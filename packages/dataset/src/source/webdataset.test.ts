@@ -75,7 +75,7 @@ describe("WebDataset samples", () => {
           out.push("bytes" in s ? `${s.key} ok` : `${s.key} ! ${s.error.message}`);
         }
       } catch (err) {
-        out.push(`thrown: ${(err as Error).message.slice(0, 56)}`);
+        out.push(`thrown: ${(err as Error).message.replace(/: member .*$/, "")}`);
       }
       return out;
     };
