@@ -31,13 +31,13 @@ export async function resolveImageShape(
   source: ImageSource,
   shards: Iterable<ShardSpec> | AsyncIterable<ShardSpec>,
   decode: DecodeSettings,
-  checkShape: (shape: ImageShape) => void = () => {},
+  checkShape?: (shape: ImageShape) => void,
 ): Promise<ImageShape> {
   const channels = CHANNELS[decode.colorMode];
   if (decode.targetSize !== null) {
     const [height, width] = decode.targetSize;
     const shape = { height, width, channels };
-    checkShape(shape);
+    checkShape?.(shape);
     return shape;
   }
   let tried = 0;
@@ -45,12 +45,14 @@ export async function resolveImageShape(
     for await (const entry of source.readShard(spec, { concurrency: 2 })) {
       tried++;
       if (!("bytes" in entry)) continue;
-      const declared = await readImageSize(entry.bytes);
-      if (declared !== null) checkShape({ ...declared, channels });
+      if (checkShape !== undefined) {
+        const declared = await readImageSize(entry.bytes);
+        if (declared !== null) checkShape({ ...declared, channels });
+      }
       try {
         const image = await decodeImage(entry.bytes, decode);
         const shape = { height: image.height, width: image.width, channels: image.channels };
-        checkShape(shape);
+        checkShape?.(shape);
         return shape;
       } catch {
         // Not decodable: the shard that holds it will skip or fail it with the reason.
