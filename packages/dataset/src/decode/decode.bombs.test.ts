@@ -1,4 +1,4 @@
-import sharp from "sharp";
+import { crc32, deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { pngBomb } from "../../../../test/helpers/bombs.js";
 import { decodeImage } from "./decode.js";
@@ -6,6 +6,29 @@ import type { DecodeOptions } from "./types.js";
 
 const RGB: DecodeOptions = { colorMode: "rgb", targetSize: null, interpolation: "nearest" };
 const GiB = 1 << 30;
+
+/** An 8-bit RGB PNG of `idat` as its image data. */
+function pngOf(width: number, height: number, idat: Uint8Array): Buffer {
+  const chunk = (type: string, data: Uint8Array) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(data.length, 0);
+    head.write(type, 4, "latin1");
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(data, crc32(head.subarray(4))), 0);
+    return Buffer.concat([head, data, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([
+    signature,
+    chunk("IHDR", ihdr),
+    chunk("IDAT", idat),
+    chunk("IEND", new Uint8Array(0)),
+  ]);
+}
 
 /** Decodes expecting a refusal; returns its message, the seconds and the RSS growth it took. */
 async function refusal(bytes: Uint8Array) {
@@ -43,12 +66,12 @@ describe("decompression bombs inside PNG data", () => {
     },
   );
 
-  it("a PNG with a little slack after its image data still decodes", async () => {
-    const png = await sharp(Buffer.alloc(8 * 8 * 3, 7), {
-      raw: { width: 8, height: 8, channels: 3 },
-    })
-      .png()
-      .toBuffer();
-    await expect(decodeImage(png, RGB)).resolves.toMatchObject({ width: 8, height: 8 });
+  it("a PNG whose data inflates a little past its promise is not a bomb: it decodes as before", async () => {
+    const rows = Buffer.alloc(8 * (1 + 8 * 3), 7).fill(0, 0, 1); // row 0's filter byte: none
+    for (let y = 1; y < 8; y++) rows[y * 25] = 0;
+    const png = pngOf(8, 8, deflateSync(Buffer.concat([rows, Buffer.alloc(100)])));
+    const image = await decodeImage(png, RGB);
+    expect(image).toMatchObject({ width: 8, height: 8 });
+    expect(image.data.every((v) => v === 7)).toBe(true);
   });
 });
