@@ -14,7 +14,12 @@ export { TarSource } from "./source/tar-source.js";
 export { ListingFingerprint } from "./source/fingerprint.js";
 export { openSource } from "./source/open-source.js";
 export { expandBraces, MAX_BRACE_EXPANSION } from "./source/brace-expand.js";
-export { readTarMembers, type TarMember } from "./source/tar-reader.js";
+export {
+  DEFAULT_MAX_IMAGE_BYTES,
+  readTarMembers,
+  type TarMember,
+  type TarReadOptions,
+} from "./source/tar-reader.js";
 export { encodeTar, type TarInput } from "./source/tar-writer.js";
 export {
   IMAGE_EXTENSIONS,

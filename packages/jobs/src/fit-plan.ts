@@ -11,6 +11,7 @@ import {
 } from "@featurewise/core";
 import {
   decodeImage,
+  readImageSize,
   ListingFingerprint,
   withoutItems,
   type ImageSource,
@@ -35,32 +36,47 @@ export const SHAPE_SAMPLE_SIZE = 16;
  * images, in plan order, that decode (on a tie, the one seen first). So one
  * odd image that sorts first does not decide the size of a whole dataset:
  * it is skipped (SHAPE_MISMATCH) and counted against `maxSkipped`. Reads
- * only as far as those images.
+ * only as far as those images. `checkShape`, when given, refuses the chosen
+ * shape; an image whose header already declares a refused shape (a ZCA
+ * matrix over the limit) is counted by that shape without being decoded.
  */
 export async function resolveImageShape(
   source: ImageSource,
   shards: Iterable<ShardSpec> | AsyncIterable<ShardSpec>,
   decode: DecodeSettings,
+  checkShape?: (shape: ImageShape) => void,
 ): Promise<ImageShape> {
   const channels = CHANNELS[decode.colorMode];
   if (decode.targetSize !== null) {
     const [height, width] = decode.targetSize;
-    return { height, width, channels };
+    const shape = { height, width, channels };
+    checkShape?.(shape);
+    return shape;
   }
   const seen = new Map<string, { shape: ImageShape; count: number }>();
+  const count = (shape: ImageShape) => {
+    const key = `${shape.height}x${shape.width}x${shape.channels}`;
+    const entrySeen = seen.get(key) ?? { shape, count: 0 };
+    entrySeen.count++;
+    seen.set(key, entrySeen);
+  };
   let sampled = 0;
   let tried = 0;
   sampling: for await (const spec of shards) {
     for await (const entry of source.readShard(spec, { concurrency: 2 })) {
       tried++;
       if (!("bytes" in entry)) continue;
+      if (checkShape !== undefined) {
+        const declared = await readImageSize(entry.bytes);
+        if (declared !== null && !accepts(checkShape, { ...declared, channels })) {
+          count({ ...declared, channels });
+          if (++sampled >= SHAPE_SAMPLE_SIZE) break sampling;
+          continue;
+        }
+      }
       try {
         const image = await decodeImage(entry.bytes, decode);
-        const shape = { height: image.height, width: image.width, channels: image.channels };
-        const key = `${shape.height}x${shape.width}x${shape.channels}`;
-        const entrySeen = seen.get(key) ?? { shape, count: 0 };
-        entrySeen.count++;
-        seen.set(key, entrySeen);
+        count({ height: image.height, width: image.width, channels: image.channels });
         if (++sampled >= SHAPE_SAMPLE_SIZE) break sampling;
       } catch {
         // Not decodable: the shard that holds it will skip or fail it with the reason.
@@ -70,11 +86,24 @@ export async function resolveImageShape(
   let best: { shape: ImageShape; count: number } | null = null;
   for (const candidate of seen.values())
     if (best === null || candidate.count > best.count) best = candidate;
-  if (best !== null) return best.shape;
+  if (best !== null) {
+    checkShape?.(best.shape);
+    return best.shape;
+  }
   throw new FeaturewiseError(
     ErrorCodes.EMPTY_SOURCE,
     `${source.uri}: none of the ${tried} files is a decodable image`,
   );
+}
+
+/** Whether `check` lets `shape` through. */
+function accepts(check: (shape: ImageShape) => void, shape: ImageShape): boolean {
+  try {
+    check(shape);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -184,13 +213,15 @@ export class StreamingPlan {
 
   /**
    * The shape every image must have (reading only as far as the first
-   * decodable image), after checking the ZCA size for it.
+   * decodable image), after checking the ZCA size for it: from that image's
+   * header first, before decoding it.
    */
   async imageShape(): Promise<ImageShape> {
+    const { maxZcaBytes } = this.options;
+    const check =
+      this.kind === "full" ? (s: ImageShape) => checkZcaSize(s, maxZcaBytes) : undefined;
     // Reads ahead without releasing: the shards it reads still go out with their items.
-    const shape = await resolveImageShape(this.source, this.read(false), this.options.decode);
-    if (this.kind === "full") checkZcaSize(shape, this.options.maxZcaBytes);
-    return shape;
+    return resolveImageShape(this.source, this.read(false), this.options.decode, check);
   }
 
   /**

@@ -101,8 +101,8 @@ describe("LocalStore", () => {
   });
 
   it("splits object URIs into folder and name", () => {
-    expect(parentLocation("s3://b/run/x.npy")).toEqual({ parent: "s3://b/run", name: "x.npy" });
-    expect(parentLocation("s3://b/x.npy")).toEqual({ parent: "s3://b/", name: "x.npy" });
+    expect(parentLocation("s3://bkt/run/x.npy")).toEqual({ parent: "s3://bkt/run", name: "x.npy" });
+    expect(parentLocation("s3://bkt/x.npy")).toEqual({ parent: "s3://bkt/", name: "x.npy" });
     expect(parentLocation("/tmp/out/x.npy")).toEqual({ parent: "/tmp/out", name: "x.npy" });
   });
 });

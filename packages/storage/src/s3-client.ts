@@ -14,6 +14,17 @@ export function createS3Agents(settings: S3Settings): S3Agents {
 }
 
 /**
+ * The SDK prints an 8-line NodeVersionSupportWarning (later SDK releases
+ * will need Node 22) on stderr when the first client is made under Node 20,
+ * which would break the CLI's promise of one-line errors. The SDK here is
+ * pinned, so the notice does not concern this install: set the SDK's own
+ * switch, read when a client is constructed, unless the user set it.
+ */
+function silenceNodeVersionNotice(): void {
+  process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
+}
+
+/**
  * An S3 client for `settings`: path-style addressing when an endpoint is
  * given, checksums only where S3 requires them (S3-compatible servers
  * mishandle the SDK's default trailing checksums), the SDK's standard
@@ -23,6 +34,7 @@ export function createS3Client(
   settings: S3Settings,
   agents: S3Agents = createS3Agents(settings),
 ): S3Client {
+  silenceNodeVersionNotice();
   const region =
     settings.region ?? (settings.endpoint === undefined ? undefined : ENDPOINT_DEFAULT_REGION);
   return new S3Client({

@@ -20,6 +20,10 @@ describe("readStorageConfig", () => {
     expect(readStorageConfig({})).toEqual(DEFAULT_STORAGE_CONFIG);
     expect(DEFAULT_STORAGE_CONFIG.s3.directGets).toBe(true);
     expect(readStorageConfig({ FEATUREWISE_S3_DIRECT_GETS: "0" }).s3.directGets).toBe(false);
+    expect(DEFAULT_STORAGE_CONFIG.maxImageBytes).toBe(268_435_456);
+    expect(readStorageConfig({ FEATUREWISE_MAX_IMAGE_BYTES: "1048576" }).maxImageBytes).toBe(
+      1_048_576,
+    );
   });
 
   it("rejects bad values at once, naming the variable", () => {
@@ -29,6 +33,8 @@ describe("readStorageConfig", () => {
       { FEATUREWISE_S3_CONCURRENCY: "many" },
       { FEATUREWISE_S3_TIMEOUT_MS: "1.5" },
       { FEATUREWISE_S3_DIRECT_GETS: "yes" },
+      { FEATUREWISE_MAX_IMAGE_BYTES: "2G" },
+      { FEATUREWISE_MAX_IMAGE_BYTES: "10" },
     ];
     for (const env of bad) {
       let err: unknown;

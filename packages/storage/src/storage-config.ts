@@ -39,6 +39,12 @@ export interface S3Settings {
 /** Storage configuration of a process. */
 export interface StorageConfig {
   readonly s3: S3Settings;
+  /**
+   * Largest image read into memory: a tar member whose header declares more
+   * is skipped with its size named, never read (`FEATUREWISE_MAX_IMAGE_BYTES`).
+   * @defaultValue 268435456 (256 MiB)
+   */
+  readonly maxImageBytes: number;
 }
 
 /** Settings used when none are given: AWS itself, the SDK's region and credential chains. */
@@ -55,6 +61,7 @@ export const DEFAULT_STORAGE_CONFIG: StorageConfig = Object.freeze({
     multipartPartBytes: 8 * 1024 * 1024,
     directGets: true,
   }),
+  maxImageBytes: 256 * 1024 * 1024,
 });
 
 /** The environment as a plain record (pass `process.env`). */
@@ -65,7 +72,8 @@ export type Environment = Readonly<Record<string, string | undefined>>;
  * AWS tools do — `AWS_REGION` (or `AWS_DEFAULT_REGION`), `AWS_ENDPOINT_URL_S3`
  * then `AWS_ENDPOINT_URL`, `AWS_MAX_ATTEMPTS` — plus featurewise's own
  * `FEATUREWISE_S3_CONCURRENCY`, `FEATUREWISE_S3_TIMEOUT_MS` and
- * `FEATUREWISE_S3_DIRECT_GETS` (0 sends every GET through the SDK). Credentials
+ * `FEATUREWISE_S3_DIRECT_GETS` (0 sends every GET through the SDK), and
+ * `FEATUREWISE_MAX_IMAGE_BYTES` (the largest image read into memory). Credentials
  * are left to the SDK's default provider chain. Validates every value at
  * once and returns a frozen object. Call it only at a process entry point.
  */
@@ -81,7 +89,14 @@ export function readStorageConfig(env: Environment): StorageConfig {
     socketTimeoutMs: intVar(env, "FEATUREWISE_S3_TIMEOUT_MS", d.socketTimeoutMs, 100, 3_600_000),
     directGets: intVar(env, "FEATUREWISE_S3_DIRECT_GETS", 1, 0, 1) === 1,
   };
-  return Object.freeze({ s3: Object.freeze(s3) });
+  const maxImageBytes = intVar(
+    env,
+    "FEATUREWISE_MAX_IMAGE_BYTES",
+    DEFAULT_STORAGE_CONFIG.maxImageBytes,
+    1024,
+    2 ** 32,
+  );
+  return Object.freeze({ s3: Object.freeze(s3), maxImageBytes });
 }
 
 function nonEmpty(v: string | undefined): string | undefined {

@@ -23,6 +23,8 @@ export function parseLocation(uri: string): Location {
         `${uri}: expected s3://bucket/prefix`,
       );
     }
+    checkBucketName(uri, bucket);
+    checkKeySegments(uri, key);
     return { scheme: "s3", bucket, key };
   }
   if (uri.startsWith("file://")) return { scheme: "file", path: fileURLToPath(uri) };
@@ -34,6 +36,49 @@ export function parseLocation(uri: string): Location {
   }
   if (uri === "") throw new FeaturewiseError(ErrorCodes.INVALID_ARGUMENT, "empty location");
   return { scheme: "file", path: path.resolve(uri) };
+}
+
+/**
+ * Refuses a bucket name that S3 would refuse (its general-purpose bucket
+ * rules): 3-63 characters of lowercase letters, digits, dots and hyphens,
+ * starting and ending with a letter or digit, no "..", not an IP address,
+ * none of the reserved prefixes and suffixes.
+ */
+function checkBucketName(uri: string, bucket: string): void {
+  const why =
+    bucket.length < 3 || bucket.length > 63
+      ? `${bucket.length} characters (3 to 63 expected)`
+      : !/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(bucket)
+        ? "only lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit, are allowed"
+        : bucket.includes("..")
+          ? 'two dots in a row (".." is not allowed)'
+          : /^\d+\.\d+\.\d+\.\d+$/.test(bucket)
+            ? "it is formatted as an IP address"
+            : /^(xn--|sthree-|amzn-s3-demo-)/.test(bucket) ||
+                /(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(bucket)
+              ? "a reserved prefix or suffix"
+              : null;
+  if (why !== null) {
+    throw new FeaturewiseError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `${uri}: ${JSON.stringify(bucket)} is not a valid S3 bucket name: ${why}`,
+    );
+  }
+}
+
+/**
+ * Refuses "." and ".." segments in an S3 key: S3 keys are not paths, so
+ * `s3://b/data/../x` would name a literal "data/../x" here, while tools
+ * that resolve it (and a local mirror of the bucket) would go elsewhere.
+ */
+function checkKeySegments(uri: string, key: string): void {
+  const bad = key.split("/").find((s) => s === "." || s === "..");
+  if (bad !== undefined) {
+    throw new FeaturewiseError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `${uri}: a ${JSON.stringify(bad)} segment in an S3 key is not allowed (S3 keys are names, not paths)`,
+    );
+  }
 }
 
 /** The URI form of a location. */

@@ -15,9 +15,13 @@
  *   read (pipeline and output colourspace CMYK) and converted with Pillow's naive `cmyk2rgb`, as
  *   Pillow's `convert("RGB")` does. Adobe-inverted JPEGs are un-inverted by both libraries alike.
  *
+ * - Skip reasons come from the file's bytes (image-format.ts, failure-reason.ts), never from
+ *   libvips' text, which its shared error buffer can mix up between threads; libvips' error is
+ *   kept as the `cause`.
+ *
  * Known gaps: transparent GIF pixels come back from libnsgif as (0, 0, 0, 0) where Pillow keeps
  * the palette colour of the transparent index (opaque GIFs match); BMP, ICO, PPM and other formats
- * Pillow reads but sharp does not fail as "not an image".
+ * Pillow reads but sharp does not are refused by name ("BMP is not supported").
  */
 import { COLOR_MODES, ErrorCodes, FeaturewiseError, INTERPOLATIONS } from "@featurewise/core";
 import type { Metadata, OutputInfo } from "sharp";
@@ -29,11 +33,11 @@ import {
   type SourceChannels,
 } from "./pil-convert.js";
 import { pilResize } from "./pil-resize.js";
-import { decodeSimplePng } from "./png-fast-path.js";
+import { failureReason } from "./failure-reason.js";
+import { formatById, sniffImageFormat, SUPPORTED_FORMAT_IDS } from "./image-format.js";
+import { decodeSimplePng, type RawPixels } from "./png-fast-path.js";
+import { inflatePngData, promisedDataBytes, readPngLayout } from "./png-layout.js";
 import { DEFAULT_MAX_PIXELS, type DecodedImage, type DecodeOptions } from "./types.js";
-
-/** Formats both sharp and Pillow 9.4 read. sharp also reads SVG, HEIF/AVIF, which Keras cannot. */
-const SUPPORTED_FORMATS = new Set(["jpeg", "png", "webp", "gif", "tiff"]);
 
 function decodeError(message: string, cause?: unknown): FeaturewiseError {
   return new FeaturewiseError(
@@ -49,17 +53,30 @@ function bombError(width: number, height: number, limit: number): FeaturewiseErr
   );
 }
 
-/** Turns a sharp/libvips failure into a DECODE_FAILED error with a plain message. */
-function sharpError(err: unknown, dims?: { width: number; height: number; limit: number }) {
-  const text = err instanceof Error ? err.message : String(err);
-  if (/unsupported image format/i.test(text)) {
-    return decodeError("not an image (unrecognised format)", err);
+/** "3,104": byte counts in messages. */
+function count(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/**
+ * A PNG's pixels from the fast path, or null when it must take libvips;
+ * refuses first, from the header alone, images over the pixel limit, and
+ * image data that inflates far past what the header promises (a bomb is
+ * stopped at that limit, never inflated whole).
+ */
+function decodePng(bytes: Uint8Array, limit: number): RawPixels | null {
+  const layout = readPngLayout(bytes);
+  if (layout === null) return null;
+  const { width, height } = layout;
+  if (width * height > limit) throw bombError(width, height, limit);
+  const inflated = inflatePngData(layout);
+  if ("tooLarge" in inflated) {
+    throw decodeError(
+      `PNG image data inflates past ${count(inflated.limit)} bytes, but its ${width}x${height} header ` +
+        `promises ${count(promisedDataBytes(layout))} (decompression bomb guard)`,
+    );
   }
-  if (/exceeds pixel limit/i.test(text) && dims !== undefined) {
-    return bombError(dims.width, dims.height, dims.limit);
-  }
-  const firstLine = text.split("\n", 1)[0]?.trim() ?? "";
-  return decodeError(`corrupt or truncated image: ${firstLine || "unknown libvips error"}`, err);
+  return "data" in inflated ? decodeSimplePng(layout, inflated.data) : null;
 }
 
 function validateOptions(options: DecodeOptions): void {
@@ -101,9 +118,16 @@ export async function decodeImage(
   validateOptions(options);
   if (bytes.length === 0) throw decodeError("empty file (0 bytes)");
   const limit = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const simple = decodeSimplePng(bytes, limit);
-  if (simple !== null) {
-    return toKerasArray(simple.data, simple.width, simple.height, simple.channels, options);
+  const format = sniffImageFormat(bytes);
+  if (format === null) throw decodeError("not an image (unrecognised format)");
+  if (format.unsupported !== undefined) {
+    throw decodeError(`${format.name} is not supported (${format.unsupported})`);
+  }
+  if (format.id === "png") {
+    const simple = decodePng(bytes, limit);
+    if (simple !== null) {
+      return toKerasArray(simple.data, simple.width, simple.height, simple.channels, options);
+    }
   }
   const input = {
     failOn: "error",
@@ -117,11 +141,14 @@ export async function decodeImage(
   try {
     meta = await sharp(bytes, input).metadata();
   } catch (err) {
-    throw sharpError(err);
+    throw decodeError(failureReason(bytes, format), err);
   }
-  if (!SUPPORTED_FORMATS.has(meta.format)) {
+  if (!SUPPORTED_FORMAT_IDS.has(meta.format)) {
+    const named = formatById(meta.format);
     throw decodeError(
-      `unsupported image format '${meta.format}' (Pillow, hence Keras, cannot read it)`,
+      named?.unsupported === undefined
+        ? `unsupported image format '${meta.format}'`
+        : `${named.name} is not supported (${named.unsupported})`,
     );
   }
   if (meta.depth === "ushort" || meta.depth === "short") {
@@ -147,7 +174,7 @@ export async function decodeImage(
   try {
     raw = await pipeline.raw().toBuffer({ resolveWithObject: true });
   } catch (err) {
-    throw sharpError(err, { width, height, limit });
+    throw decodeError(failureReason(bytes, format), err);
   }
   const { info } = raw;
   const pixels = info.width * info.height;

@@ -1,4 +1,5 @@
 export { decodeImage } from "./decode.js";
+export { readImageSize, type ImageSize } from "./image-size.js";
 export { DecodePool, type DecodeInput, type DecodeOutcome } from "./decode-pool.js";
 export {
   DEFAULT_MAX_PIXELS,

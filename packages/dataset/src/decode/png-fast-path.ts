@@ -1,5 +1,5 @@
-import { inflateSync } from "node:zlib";
 import type { SourceChannels } from "./pil-convert.js";
+import type { PngLayout } from "./png-layout.js";
 
 /** Raw pixels straight from a PNG file, before any Keras conversion. */
 export interface RawPixels {
@@ -9,51 +9,26 @@ export interface RawPixels {
   readonly channels: SourceChannels;
 }
 
-const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-const IEND_TRAILER = [0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
 /** PNG colour type → samples per pixel, for the types the fast path takes (no palette). */
 const COLOR_TYPE_CHANNELS: Record<number, SourceChannels> = { 0: 1, 2: 3, 4: 2, 6: 4 };
-const IHDR = 0x49484452;
-const IDAT = 0x49444154;
-const IEND = 0x49454e44;
-const TRNS = 0x74524e53;
 
 /**
  * Decodes the common, simple PNGs (8-bit grey, grey+alpha, RGB, RGBA; not
- * interlaced; no palette or tRNS; complete up to IEND) with native zlib and
- * a JS unfilter — for small images many times faster than a libvips call.
- * Returns null for anything else (and for images over `maxPixels`, or any
- * damage), which then takes the libvips path and its error messages:
- * pixels are identical either way (PNG is lossless; neither applies gamma or ICC).
+ * interlaced; no palette or tRNS; complete up to IEND) with a JS unfilter of
+ * their inflated image data (see `inflatePngData`) — for small images many
+ * times faster than a libvips call. Returns null for anything else (or any
+ * damage), which then takes the libvips path: pixels are identical either
+ * way (PNG is lossless; neither applies gamma or ICC).
+ *
+ * @param layout - the PNG's chunks ({@link readPngLayout})
+ * @param filtered - its IDAT data, inflated
  */
-export function decodeSimplePng(bytes: Uint8Array, maxPixels: number): RawPixels | null {
-  if (bytes.length < 8 + 25 + 12 || !SIGNATURE.every((b, i) => bytes[i] === b)) return null;
-  if (!IEND_TRAILER.every((b, i) => bytes[bytes.length - 12 + i] === b)) return null;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(12) !== IHDR) return null;
-  const width = view.getUint32(16);
-  const height = view.getUint32(20);
-  const channels = COLOR_TYPE_CHANNELS[bytes[25]!];
-  if (bytes[24] !== 8 || channels === undefined || bytes[28] !== 0) return null;
-  if (width === 0 || height === 0 || width * height > maxPixels) return null;
-
-  const idat: Uint8Array[] = [];
-  for (let pos = 8; pos + 12 <= bytes.length;) {
-    const length = view.getUint32(pos);
-    const type = view.getUint32(pos + 4);
-    if (pos + 12 + length > bytes.length) return null;
-    if (type === TRNS) return null;
-    if (type === IDAT) idat.push(bytes.subarray(pos + 8, pos + 8 + length));
-    if (type === IEND) break;
-    pos += 12 + length;
-  }
+export function decodeSimplePng(layout: PngLayout, filtered: Uint8Array): RawPixels | null {
+  if (!layout.complete || layout.transparency || layout.interlaced) return null;
+  const { width, height } = layout;
+  const channels = COLOR_TYPE_CHANNELS[layout.colorType];
+  if (layout.bitDepth !== 8 || channels === undefined || width === 0 || height === 0) return null;
   const stride = width * channels;
-  let filtered: Uint8Array;
-  try {
-    filtered = inflateSync(idat.length === 1 ? idat[0]! : Buffer.concat(idat));
-  } catch {
-    return null;
-  }
   if (filtered.length !== height * (stride + 1)) return null;
   const data = unfilter(filtered, height, stride, channels);
   return data === null ? null : { data, width, height, channels };

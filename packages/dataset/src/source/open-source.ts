@@ -36,7 +36,8 @@ export function openSource(
     const root =
       loc.scheme === "s3" ? `s3://${loc.bucket}/${named.slice(0, cut)}` : named.slice(0, cut);
     const names = expandBraces(named.slice(cut));
-    return new TarSource(openStore(root, storage), names, uri);
+    const maxImageBytes = storage?.config.maxImageBytes;
+    return new TarSource(openStore(root, storage), names, uri, maxImageBytes);
   }
   if (loc.scheme === "file") {
     const isFile = statSync(loc.path, { throwIfNoEntry: false })?.isFile() === true;

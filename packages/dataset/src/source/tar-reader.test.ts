@@ -1,16 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { isFeaturewiseError } from "@featurewise/core";
-import { readTarMembers } from "./tar-reader.js";
+import { readTarMembers, type TarReadOptions } from "./tar-reader.js";
 import { encodeTar } from "./tar-writer.js";
 
 async function* chunked(bytes: Uint8Array, size: number): AsyncIterable<Uint8Array> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
 
-async function members(bytes: Uint8Array, chunk = 1000, want = (_: string) => true) {
-  const out: { name: string; size: number; data: string | null }[] = [];
-  for await (const m of readTarMembers(chunked(bytes, chunk), "file:///x.tar", want)) {
-    out.push({ name: m.name, size: m.size, data: m.data && new TextDecoder().decode(m.data) });
+async function members(
+  bytes: Uint8Array,
+  chunk = 1000,
+  want = (_: string) => true,
+  options: TarReadOptions = {},
+) {
+  const out: { name: string; size: number; data: string | null; tooLarge?: true }[] = [];
+  for await (const m of readTarMembers(chunked(bytes, chunk), "file:///x.tar", want, options)) {
+    const data = m.data && new TextDecoder().decode(m.data);
+    out.push({ name: m.name, size: m.size, data, ...(m.tooLarge ? { tooLarge: true } : {}) });
   }
   return out;
 }
@@ -91,5 +97,64 @@ describe("readTarMembers", () => {
     const err = await members(new Uint8Array(1024).fill(65)).catch((e: unknown) => e);
     expect(isFeaturewiseError(err, "DECODE_FAILED")).toBe(true);
     expect(String(err)).toMatch(/corrupt tar: .*checksum/);
+  });
+
+  describe("members over the size limit", () => {
+    const tar = encodeTar([
+      { name: "a.png", data: text("A") },
+      { name: "big.png", data: new Uint8Array(5000).fill(1) },
+      { name: "big.json", data: new Uint8Array(5000).fill(2) },
+      { name: "c.png", data: text("C") },
+    ]);
+    const want = (n: string) => n.endsWith(".png");
+
+    it("are never read: the member comes without data, and the ones after it still come", async () => {
+      expect(await members(tar, 1000, want, { maxMemberBytes: 4096 })).toEqual([
+        { name: "a.png", size: 1, data: "A" },
+        { name: "big.png", size: 5000, data: null, tooLarge: true },
+        { name: "big.json", size: 5000, data: null }, // not wanted: passed over, whatever its size
+        { name: "c.png", size: 1, data: "C" },
+      ]);
+      expect(await members(tar, 1000, want, { maxMemberBytes: 5000 })).toHaveLength(4);
+    });
+
+    it("end the archive there when asked (a compressed tar), naming the member, its size and the limit", async () => {
+      const seen: string[] = [];
+      const err = await (async () => {
+        const chunks = chunked(tar, 512);
+        const opts = { maxMemberBytes: 4096, afterTooLarge: "stop" } as const;
+        for await (const m of readTarMembers(chunks, "file:///x.tar.gz", want, opts))
+          seen.push(m.name);
+      })().catch((e: unknown) => e);
+      expect(seen).toEqual(["a.png", "big.png"]);
+      expect(isFeaturewiseError(err, "DECODE_FAILED")).toBe(true);
+      expect((err as Error).message).toBe(
+        'file:///x.tar.gz: the rest of the tar is not read: member "big.png" at byte 1536 is 5,000 bytes, ' +
+          "over the limit of 4,096 for one image, and reading past it means inflating all of it",
+      );
+    });
+
+    it("a header that declares 8 GiB is refused by its size, before any of it is read", async () => {
+      const patched = header("huge.png", 0, "0");
+      patched.set(text("77777777777\0"), 124); // the largest octal size: 8,589,934,591 bytes
+      patched.fill(0x20, 148, 156);
+      let sum = 0;
+      for (const b of patched) sum += b;
+      patched.set(text(`${sum.toString(8).padStart(6, "0")}\0 `), 148);
+      // Only the header exists: reading any of the member would find the stream's end.
+      const err = await members(patched, 512, want, { afterTooLarge: "stop" }).catch(
+        (e: unknown) => e,
+      );
+      expect(isFeaturewiseError(err, "DECODE_FAILED")).toBe(true);
+      expect((err as Error).message).toMatch(
+        /"huge\.png" at byte 512 is 8,589,934,591 bytes, over the limit of 268,435,456 for one image/,
+      );
+    });
+
+    it("a pax record over 1 MiB is refused as corrupt, not read", async () => {
+      const bad = new Uint8Array([...header("PaxHeader", 2 << 20, "x")]);
+      const err = await members(bad).catch((e: unknown) => e);
+      expect(String(err)).toMatch(/corrupt tar: a x header record of 2097152 bytes at byte 0/);
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
+import { DEFAULT_STORAGE_CONFIG } from "@featurewise/storage";
 import { ByteReader } from "./byte-reader.js";
 
 /** One regular file of a tar archive. */
@@ -10,8 +11,32 @@ export interface TarMember {
   readonly offset: number;
   /** The data, when `wantData` asked for it; null otherwise. */
   readonly data: Uint8Array | null;
+  /** A wanted member larger than {@link TarReadOptions.maxMemberBytes}: never read into memory. */
+  readonly tooLarge?: true;
 }
 
+/** How members are held. */
+export interface TarReadOptions {
+  /**
+   * Largest member whose data is read into memory (the header's size is
+   * checked before a byte of it is read). A wanted member over it comes with
+   * `data: null, tooLarge: true`.
+   * @defaultValue {@link DEFAULT_MAX_IMAGE_BYTES}
+   */
+  readonly maxMemberBytes?: number;
+  /**
+   * What follows a member that is too large: `"skip"` reads past it holding
+   * nothing; `"stop"` ends the archive there with a DECODE_FAILED error
+   * (for a compressed archive, where reading past it means inflating all of it).
+   * @defaultValue "skip"
+   */
+  readonly afterTooLarge?: "skip" | "stop";
+}
+
+/** Largest image read into memory unless configured otherwise (256 MiB): the storage configuration's default. */
+export const DEFAULT_MAX_IMAGE_BYTES = DEFAULT_STORAGE_CONFIG.maxImageBytes;
+/** Largest GNU long-name or pax record read: real ones are a few hundred bytes. */
+const MAX_RECORD_BYTES = 1024 * 1024;
 const BLOCK = 512;
 const decoder = new TextDecoder();
 
@@ -21,13 +46,16 @@ const decoder = new TextDecoder();
  * which `wantData(name)` is true are held in memory; others are skipped as
  * they stream past. Directories, links and global pax headers are passed
  * over. A stream that ends inside a header or a member, or a header whose
- * checksum is wrong, throws DECODE_FAILED naming `uri`.
+ * checksum is wrong, throws DECODE_FAILED naming `uri`. No member is held
+ * beyond `options.maxMemberBytes`, and no header record beyond 1 MiB.
  */
 export async function* readTarMembers(
   chunks: AsyncIterable<Uint8Array>,
   uri: string,
   wantData: (name: string) => boolean,
+  options: TarReadOptions = {},
 ): AsyncIterable<TarMember> {
+  const maxMemberBytes = options.maxMemberBytes ?? DEFAULT_MAX_IMAGE_BYTES;
   const reader = new ByteReader(chunks);
   let longName: string | null = null;
   let pax: Map<string, string> | null = null;
@@ -43,10 +71,21 @@ export async function* readTarMembers(
       let size = parseNumber(header.subarray(124, 136), uri, at);
       const paxSize = pax?.get("size");
       if (paxSize !== undefined) size = Number(paxSize);
+      if (!Number.isSafeInteger(size) || size < 0)
+        throw corrupt(
+          uri,
+          `bad member size ${JSON.stringify(paxSize)} in a pax record before byte ${at}`,
+        );
       const name = pax?.get("path") ?? longName ?? headerName(header);
       const dataAt = reader.position;
       const padded = Math.ceil(size / BLOCK) * BLOCK;
       if (type === "L" || type === "x" || type === "g") {
+        if (size > MAX_RECORD_BYTES) {
+          throw corrupt(
+            uri,
+            `a ${type} header record of ${size} bytes at byte ${at} (at most ${MAX_RECORD_BYTES})`,
+          );
+        }
         const body = await reader.read(padded);
         if (body.length < padded)
           throw truncated(uri, `inside a ${type} header record at byte ${at}`);
@@ -57,7 +96,19 @@ export async function* readTarMembers(
       longName = null;
       pax = null;
       const regular = type === "0" || type === "\0" || type === "7";
-      if (regular && wantData(name)) {
+      const wanted = regular && wantData(name);
+      if (wanted && size > maxMemberBytes) {
+        yield { name, size, offset: dataAt, data: null, tooLarge: true };
+        if (options.afterTooLarge === "stop") {
+          throw new FeaturewiseError(
+            ErrorCodes.DECODE_FAILED,
+            `${uri}: the rest of the tar is not read: member ${JSON.stringify(name)} at byte ${dataAt} is ` +
+              `${count(size)} bytes, over the limit of ${count(maxMemberBytes)} for one image, and reading ` +
+              `past it means inflating all of it`,
+          );
+        }
+      }
+      if (wanted && size <= maxMemberBytes) {
         const data = await reader.read(size);
         if (data.length < size) throw truncatedMember(uri, name, size, data.length);
         const pad = padded - size;
@@ -66,7 +117,7 @@ export async function* readTarMembers(
       } else {
         const got = await reader.skip(padded);
         if (got < padded) throw truncatedMember(uri, name, size, Math.min(got, size));
-        if (regular) yield { name, size, offset: dataAt, data: null };
+        if (regular && !wanted) yield { name, size, offset: dataAt, data: null };
       }
     }
   } finally {
@@ -125,6 +176,11 @@ function parsePax(body: Uint8Array): Map<string, string> {
     i += len;
   }
   return out;
+}
+
+/** "1,073,741,824": byte counts in messages. */
+export function count(n: number): string {
+  return n.toLocaleString("en-US");
 }
 
 function corrupt(uri: string, why: string): FeaturewiseError {

@@ -5,6 +5,7 @@ import { compareKeys, type ObjectStore } from "@featurewise/storage";
 import type { ImageSource, OpenShard, ShardEntry, SourceItem } from "./image-source.js";
 import { ShardReader } from "./shard-reader.js";
 import { shardId, type ShardSpec, type TarShardSpec } from "./shards.js";
+import { DEFAULT_MAX_IMAGE_BYTES, type TarReadOptions } from "./tar-reader.js";
 import { readWebDatasetSamples } from "./webdataset.js";
 
 /**
@@ -21,11 +22,15 @@ export class TarSource implements ImageSource {
    * @param store - the folder (or S3 prefix) that holds the tars
    * @param names - the tars' keys under `store`, e.g. the brace expansion
    * @param uri - the source as the user named it (the pattern)
+   * @param maxImageBytes - largest image member read into memory; larger ones
+   *   are skipped by their header's size (a `.tar.gz` is not read past one:
+   *   that would mean inflating it). @defaultValue {@link DEFAULT_MAX_IMAGE_BYTES}
    */
   constructor(
     private readonly store: ObjectStore,
     names: readonly string[],
     readonly uri: string,
+    private readonly maxImageBytes: number = DEFAULT_MAX_IMAGE_BYTES,
   ) {
     this.names = [...new Set(names)].sort(compareKeys);
   }
@@ -77,9 +82,14 @@ export class TarSource implements ImageSource {
   async *readShard(spec: ShardSpec): AsyncIterable<ShardEntry> {
     const tar = this.asTar(spec);
     try {
+      const options: TarReadOptions = {
+        maxMemberBytes: this.maxImageBytes,
+        afterTooLarge: isCompressed(tar.key) ? "stop" : "skip",
+      };
       for await (const s of readWebDatasetSamples(
         this.tarBytes(tar.key),
         this.store.uriOf(tar.key),
+        options,
       )) {
         if ("bytes" in s) {
           yield { item: { key: `${tar.key}/${s.member}`, size: s.bytes.length }, bytes: s.bytes };
@@ -137,7 +147,7 @@ export class TarSource implements ImageSource {
 
   private async *tarBytes(key: string): AsyncIterable<Uint8Array> {
     const raw = this.store.getStream(key);
-    if (!/\.(tar\.gz|tgz)$/i.test(key)) {
+    if (!isCompressed(key)) {
       yield* raw;
       return;
     }
@@ -176,6 +186,10 @@ export class TarSource implements ImageSource {
       `source ${this.uri}: ${names.length} tar file(s) do not exist: ${shown.join(", ")}${more}`,
     );
   }
+}
+
+function isCompressed(key: string): boolean {
+  return /\.(tar\.gz|tgz)$/i.test(key);
 }
 
 function commonPrefix(a: string, b: string): string {

@@ -55,4 +55,37 @@ describe("WebDataset samples", () => {
     expect(out).toHaveLength(1);
     expect(out[0]).toMatch(/^ ! s3:\/\/b\/t\.tar: the tar holds no image members \(2 samples/);
   });
+
+  it("an image member over the size limit is a listed skip naming its size; the samples around it stay", async () => {
+    const files = [
+      { name: "000.png", data: "a" },
+      { name: "001.png", data: "x".repeat(3000) },
+      { name: "001.json", data: "{}" },
+      { name: "002.png", data: "c" },
+    ];
+    const tar = encodeTar(files.map((f) => ({ name: f.name, data: text(f.data) })));
+    const run = async (afterTooLarge: "skip" | "stop") => {
+      const out: string[] = [];
+      async function* one() {
+        yield tar;
+      }
+      const opts = { maxMemberBytes: 2048, afterTooLarge };
+      try {
+        for await (const s of readWebDatasetSamples(one(), "s3://b/t.tar.gz", opts)) {
+          out.push("bytes" in s ? `${s.key} ok` : `${s.key} ! ${s.error.message}`);
+        }
+      } catch (err) {
+        out.push(`thrown: ${(err as Error).message.replace(/: member .*$/, "")}`);
+      }
+      return out;
+    };
+    const tooLarge =
+      '001 ! image member "001.png" is 3,000 bytes, over the limit of 2,048 for one image (FEATUREWISE_MAX_IMAGE_BYTES); not read';
+    expect(await run("skip")).toEqual(["000 ok", tooLarge, "002 ok"]);
+    expect(await run("stop")).toEqual([
+      "000 ok",
+      tooLarge,
+      "thrown: s3://b/t.tar.gz: the rest of the tar is not read",
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
-import { readTarMembers, type TarMember } from "./tar-reader.js";
+import { DEFAULT_MAX_IMAGE_BYTES } from "./tar-reader.js";
+import { count, readTarMembers, type TarMember, type TarReadOptions } from "./tar-reader.js";
 
 /** Member extensions taken as the sample's image, in order of preference. */
 export const IMAGE_EXTENSIONS = ["png", "jpg", "jpeg", "webp", "gif", "tif", "tiff"] as const;
@@ -42,11 +43,14 @@ export function imageRank(ext: string): number {
  * same key form a sample, whose image is the member with the best
  * {@link imageRank} (ties: the first in the tar); other members are not
  * read into memory. A sample without an image becomes an error entry;
- * a tar without any image yields one error entry for the whole tar.
+ * a tar without any image yields one error entry for the whole tar. An
+ * image member over `options.maxMemberBytes` is never read: its sample
+ * becomes an error entry naming its size and the limit.
  */
 export async function* readWebDatasetSamples(
   chunks: AsyncIterable<Uint8Array>,
   uri: string,
+  options: TarReadOptions = {},
 ): AsyncIterable<WebDatasetSample> {
   let current: { key: string; best: TarMember | null; rank: number; others: string[] } | null =
     null;
@@ -67,27 +71,43 @@ export async function* readWebDatasetSamples(
     }
     const error = new FeaturewiseError(
       ErrorCodes.DECODE_FAILED,
-      `sample has no image member (members: ${others.join(", ") || "none"}; images are ${IMAGE_EXTENSIONS.join(", ")})`,
+      best?.tooLarge === true
+        ? `image member ${JSON.stringify(best.name)} is ${count(best.size)} bytes, over the limit of ` +
+            `${count(options.maxMemberBytes ?? DEFAULT_MAX_IMAGE_BYTES)} for one image (FEATUREWISE_MAX_IMAGE_BYTES); not read`
+        : `sample has no image member (members: ${others.join(", ") || "none"}; images are ${IMAGE_EXTENSIONS.join(", ")})`,
     );
-    if (sawImage) yield { key, error };
-    else pending.push({ key, error });
+    if (best !== null) sawImage = true; // an image member, too large to read
+    if (sawImage) {
+      yield* pending;
+      pending = [];
+      yield { key, error };
+    } else pending.push({ key, error });
   };
-  for await (const m of readTarMembers(
+  const members = readTarMembers(
     chunks,
     uri,
     (name) => imageRank(splitSampleKey(name).ext) >= 0,
-  )) {
-    const { key, ext } = splitSampleKey(m.name);
-    if (current !== null && current.key !== key) yield* close();
-    current ??= { key, best: null, rank: Infinity, others: [] };
-    const rank = imageRank(ext);
-    if (rank >= 0 && rank < current.rank) {
-      if (current.best !== null) current.others.push(splitSampleKey(current.best.name).ext);
-      current.best = m;
-      current.rank = rank;
-    } else {
-      current.others.push(ext === "" ? m.name : ext);
+    options,
+  );
+  try {
+    for await (const m of members) {
+      const { key, ext } = splitSampleKey(m.name);
+      if (current !== null && current.key !== key) yield* close();
+      current ??= { key, best: null, rank: Infinity, others: [] };
+      const rank = imageRank(ext);
+      if (rank >= 0 && rank < current.rank) {
+        if (current.best !== null) current.others.push(splitSampleKey(current.best.name).ext);
+        current.best = m;
+        current.rank = rank;
+      } else {
+        current.others.push(ext === "" ? m.name : ext);
+      }
     }
+  } catch (err) {
+    // The tar ends early: what was read so far is still reported, before the tar's own error.
+    yield* close();
+    yield* pending;
+    throw err;
   }
   yield* close();
   if (!sawImage) {
