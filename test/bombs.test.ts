@@ -51,7 +51,16 @@ describe("decompression bombs in a fit", () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   async function fit(source: string, out: string): Promise<FitSummary> {
-    const r = await runCli(["fit", source, "--std", "--out", `${work}/${out}`, "--json"]);
+    const r = await runCli([
+      "fit",
+      source,
+      "--std",
+      "--max-skipped",
+      "50%",
+      "--out",
+      `${work}/${out}`,
+      "--json",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     return JSON.parse(r.stdout) as FitSummary;
   }
