@@ -19,9 +19,9 @@ export class ClusterProgressLine {
     if (now - this.lastDraw < 250) return;
     this.lastDraw = now;
     let line: string;
+    if (s.state === "running") this.runningSince ??= now;
     if (s.state === "running" && s.shardsTotal !== null) {
-      this.runningSince ??= now;
-      const seconds = (now - this.runningSince) / 1000;
+      const seconds = (now - this.runningSince!) / 1000;
       const rate = s.images / Math.max(seconds, 1e-3);
       const frac = s.shardsTotal === 0 ? 1 : s.shardsDone / s.shardsTotal;
       const width = 24;
@@ -34,6 +34,12 @@ export class ClusterProgressLine {
         `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${s.shardsDone}/${s.shardsTotal} shards, ` +
         `${s.images}${s.imagesTotal === null ? "" : `/${s.imagesTotal}`} images` +
         (s.images > 0 ? `, ${rate.toFixed(0)}/s, ETA ${left.toFixed(0)}s` : "") +
+        (s.skipped > 0 ? ` (${s.skipped} skipped)` : "");
+    } else if (s.state === "running" && s.images > 0) {
+      // Shards run while the coordinator still lists: images and their rate from the first one.
+      const rate = s.images / Math.max((now - this.runningSince!) / 1000, 1e-3);
+      line =
+        `${s.shardsDone} shards, ${s.images} images, ${rate.toFixed(0)}/s (still listing)` +
         (s.skipped > 0 ? ` (${s.skipped} skipped)` : "");
     } else {
       line = `${s.state}...`;

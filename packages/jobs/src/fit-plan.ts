@@ -2,7 +2,6 @@ import {
   coupleFlags,
   ErrorCodes,
   FeaturewiseError,
-  isFeaturewiseError,
   flatSize,
   type DecodeSettings,
   type ImageShape,
@@ -15,7 +14,6 @@ import {
   type ShardSpec,
 } from "@featurewise/dataset";
 import type { FitOptions } from "./fit-options.js";
-import type { ObjectStore } from "@featurewise/storage";
 
 const CHANNELS = { grayscale: 1, rgb: 3, rgba: 4 } as const;
 
@@ -79,20 +77,6 @@ export function formatBytes(bytes: number): string {
     u++;
   }
   return `${v.toFixed(u === 0 ? 0 : 1)} ${units[u]} (${bytes} bytes)`;
-}
-
-/**
- * Fails fast when the artifact's location cannot exist (an S3 bucket that
- * does not exist), before any image is read. Other listing failures are
- * left to the writes themselves: a role may be allowed to write but not
- * to list.
- */
-export async function checkOutputLocation(store: ObjectStore): Promise<void> {
-  try {
-    await store.list("", { limit: 1 })[Symbol.asyncIterator]().next();
-  } catch (err) {
-    if (isFeaturewiseError(err, ErrorCodes.NOT_FOUND)) throw err;
-  }
 }
 
 type PlanOptions = Pick<FitOptions, "flags" | "imagesPerShard" | "decode" | "maxZcaBytes">;

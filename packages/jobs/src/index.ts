@@ -8,7 +8,14 @@ export {
 } from "./fit-options.js";
 export { checkZcaSize, formatBytes, resolveImageShape } from "./fit-plan.js";
 export { computeShardMoments, type ShardContext, type ShardResult } from "./shard-moments.js";
-export { runTransform, type TransformOptions, type TransformResult } from "./transform.js";
+export {
+  keysFileName,
+  runTransform,
+  type TransformOptions,
+  type TransformResult,
+} from "./transform.js";
+export { ARTIFACT_LOCK_KEY, ArtifactLock, type ArtifactLockOptions } from "./artifact-lock.js";
+export { checkFitOutput, checkTransformOutput } from "./output-checks.js";
 // Cluster settings and URL checks are light; the cluster itself (BullMQ,
 // ioredis) is under "@featurewise/jobs/cluster", loaded only by those who run one.
 export {

@@ -1,5 +1,6 @@
 import {
   ARTIFACT_FILES,
+  encodeKeysJsonl,
   encodeNpy,
   ErrorCodes,
   FeaturewiseError,
@@ -19,14 +20,23 @@ import { openSource, type ShardSpec } from "@featurewise/dataset";
 import { parentLocation, Storage } from "@featurewise/storage";
 import { selectBackend } from "./backends.js";
 import { decodeInOrder } from "./decode-stream.js";
-import { checkOutputLocation, resolveImageShape } from "./fit-plan.js";
+import { resolveImageShape } from "./fit-plan.js";
+import { checkTransformOutput } from "./output-checks.js";
 import type { OnError } from "./fit-options.js";
 import { unusable } from "./shard-moments.js";
+
+/**
+ * The name of the keys file written beside an output array: one JSON string
+ * a line, the key of each row in row order (see `encodeKeysJsonl`).
+ */
+export function keysFileName(arrayName: string): string {
+  return `${arrayName}.keys.jsonl`;
+}
 
 /** What `featurewise transform` does. */
 export interface TransformOptions {
   readonly source: string;
-  /** The output .npy file (path or URI); `<out>.keys.txt` is written beside it. */
+  /** The output .npy file (path or URI); `<out>.keys.jsonl` is written beside it. */
   readonly out: string;
   /** A stats artifact to standardize with, or null for the decoded values alone. */
   readonly stats: string | null;
@@ -81,7 +91,7 @@ async function transform(
   const source = openSource(options.source, storage);
   const { parent, name } = parentLocation(options.out);
   const dir = storage.open(parent);
-  await checkOutputLocation(dir);
+  await checkTransformOutput(dir, name, options.source);
   let params: StandardizeParams | null = null;
   let decode: DecodeSettings = { ...DEFAULT_DECODE, ...options.decode };
   let dataFormat = options.dataFormat;
@@ -151,6 +161,6 @@ async function transform(
     offset += part.length;
   }
   await dir.put(name, encodeNpy(data, arrayShape));
-  await dir.put(`${name}.keys.txt`, new TextEncoder().encode(keys.map((k) => `${k}\n`).join("")));
+  await dir.put(keysFileName(name), encodeKeysJsonl(keys));
   return { count: keys.length, shape: arrayShape, skipped, location: dir.uriOf(name) };
 }

@@ -8,6 +8,7 @@ import {
 } from "@featurewise/core";
 import { openSource } from "@featurewise/dataset";
 import type { ObjectStore } from "@featurewise/storage";
+import { ArtifactLock } from "../artifact-lock.js";
 import { writeArtifact } from "../write-artifact.js";
 import { doneKey, runPrefix } from "./fit-names.js";
 import type { JobContext } from "./job-context.js";
@@ -50,6 +51,9 @@ export async function runFinalizeJob(
   }
   const { effective, warnings } = coupleFlags(p.options.flags);
   const backend = ctx.backend(p.options.backend);
+  // As in the embedded fit: one writer of an artifact at a time (a busy
+  // location fails this attempt with OUTPUT_IN_USE, which is retried).
+  const lock = await ArtifactLock.acquire(store, `finalize ${p.fitId}`);
   const stats = await writeArtifact(store, moments, {
     options: p.options,
     effective,
@@ -61,7 +65,8 @@ export async function runFinalizeJob(
     la: backend.la,
     // The fit's clock starts at submission, on whichever machine that was.
     started: performance.now() - (Date.now() - p.submittedAt),
-  });
+    lock,
+  }).finally(() => lock.release());
   const result: FinalizeJobResult = {
     fitId: p.fitId,
     artifact: store.root,
