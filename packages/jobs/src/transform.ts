@@ -5,6 +5,7 @@ import {
   ErrorCodes,
   FeaturewiseError,
   flatSize,
+  isFeaturewiseError,
   imageDims,
   loadStandardizeParams,
   parseStatsDocument,
@@ -101,7 +102,13 @@ async function transform(
       new TextDecoder().decode(await statsStore.get(ARTIFACT_FILES.stats)),
       statsStore.uriOf(ARTIFACT_FILES.stats),
     );
-    params = await loadStandardizeParams(doc, (name) => statsStore.get(name));
+    // Each file checked against its sha256 and stats.json; errors name the artifact.
+    params = await loadStandardizeParams(doc, (name) => statsStore.get(name)).catch(
+      (err: unknown) => {
+        if (!isFeaturewiseError(err, ErrorCodes.CORRUPT_ARTIFACT)) throw err;
+        throw new FeaturewiseError(err.code, `${statsStore.root}: ${err.message}`, { cause: err });
+      },
+    );
     decode = { ...doc.decode, ...options.decode };
     dataFormat = doc.dataFormat;
   }
