@@ -59,6 +59,13 @@ export class ArtifactLock {
     const heartbeatMs = options.heartbeatMs ?? 10_000;
     const staleMs = options.staleMs ?? 60_000;
     for (let attempt = 0; attempt < 3; attempt++) {
+      // Looked at first: a server that ignores If-None-Match would let the put below overwrite it.
+      const there = await readLock(store);
+      if (there !== null) {
+        if (!isStale(there, staleMs)) throw inUse(store, there);
+        // Left by a crashed writer (or unreadable): remove it and try again.
+        await store.delete(ARTIFACT_LOCK_KEY);
+      }
       const now = new Date().toISOString();
       const mine: LockRecord = {
         token: randomUUID(),
@@ -68,21 +75,15 @@ export class ArtifactLock {
         startedAt: now,
         heartbeatAt: now,
       };
-      if (await store.putIfAbsent(ARTIFACT_LOCK_KEY, encode(mine))) {
-        // A server that ignores If-None-Match overwrites: whoever's token is there now holds it.
-        const there = await readLock(store);
-        if (there?.token === mine.token) {
-          const lock = new ArtifactLock(store, mine);
-          lock.startHeartbeat(heartbeatMs);
-          return lock;
-        }
-        if (there !== null) throw inUse(store, there);
-        continue;
+      if (!(await store.putIfAbsent(ARTIFACT_LOCK_KEY, encode(mine)))) continue; // taken meanwhile
+      // Where the condition is ignored, the last of two racing writers wins: confirm it is us.
+      const confirmed = await readLock(store);
+      if (confirmed?.token === mine.token) {
+        const lock = new ArtifactLock(store, mine);
+        lock.startHeartbeat(heartbeatMs);
+        return lock;
       }
-      const there = await readLock(store);
-      if (there !== null && !isStale(there, staleMs)) throw inUse(store, there);
-      // Left by a crashed writer (or unreadable): remove it and try again.
-      await store.delete(ARTIFACT_LOCK_KEY);
+      if (confirmed !== null) throw inUse(store, confirmed);
     }
     throw new FeaturewiseError(
       ErrorCodes.OUTPUT_IN_USE,

@@ -75,7 +75,7 @@ export class LocalStore implements ObjectStore {
       else await writePieces(temp, body);
       await fs.rename(temp, target);
     } catch (cause) {
-      await fs.rm(temp, { force: true });
+      await fs.rm(temp, { force: true }).catch(() => {}); // ENOTDIR when a parent is a file
       throw this.ioError("write", key, cause);
     }
   }
@@ -93,7 +93,7 @@ export class LocalStore implements ObjectStore {
       if ((cause as NodeJS.ErrnoException).code === "EEXIST") return false;
       throw this.ioError("write", key, cause);
     } finally {
-      await fs.rm(temp, { force: true });
+      await fs.rm(temp, { force: true }).catch(() => {}); // ENOTDIR when a parent is a file
     }
   }
 
