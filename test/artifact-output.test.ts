@@ -1,5 +1,14 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
@@ -29,6 +38,11 @@ describe("artifact and output locations through the CLI", () => {
       writeFileSync(`${images}/${String(i).padStart(2, "0")}.png`, await png(i));
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  beforeAll(async () => {
+    const r = await runCli(["fit", images, "--std", "--out", `${work}/std-artifact`]);
+    expect(r.code, r.stderr).toBe(0);
+  });
 
   it("a --std fit into the --out of a --zca fit leaves no whitening matrix of the first behind", async () => {
     const out = `${work}/reused`;
@@ -109,14 +123,47 @@ describe("artifact and output locations through the CLI", () => {
     expect(existsSync(`${work}/t.npy`)).toBe(false);
   });
 
-  it("transform refuses stats.json with rescale 'abc' instead of writing NaNs", async () => {
-    const out = `${work}/bad-rescale`;
-    expect((await runCli(["fit", images, "--std", "--out", out])).code).toBe(0);
-    const doc = JSON.parse(readFileSync(`${out}/stats.json`, "utf8")) as Record<string, unknown>;
-    writeFileSync(`${out}/stats.json`, JSON.stringify({ ...doc, rescale: "abc" }));
-    const r = await runCli(["transform", images, "--stats", out, "--out", `${work}/nan.npy`]);
+  it.each<[string, (doc: Record<string, unknown>, dir: string) => void, RegExp]>([
+    [
+      '"rescale": "abc" (was an all-NaN array, exit 0)',
+      (d) => (d["rescale"] = "abc"),
+      /rescale: .*expected number/,
+    ],
+    ['"rescale": 0', (d) => (d["rescale"] = 0), /rescale: a non-zero number/],
+    [
+      '"schemaVersion": -5',
+      (d) => (d["schemaVersion"] = -5),
+      /schemaVersion -5 is not one this featurewise reads/,
+    ],
+    [
+      "imageShape [100000, 100000, 3] (was a raw 'Invalid typed array length')",
+      (d) => (d["imageShape"] = [100000, 100000, 3]),
+      /imageShape: holds 30000000000 values an image, over the limit/,
+    ],
+    [
+      "mean.npy + 10 with its checksum updated to match",
+      (d, dir) => {
+        const file = `${dir}/mean.npy`;
+        const bytes = readFileSync(file);
+        const values = new Float64Array(bytes.buffer, bytes.byteOffset + bytes.length - 24, 3);
+        for (let c = 0; c < 3; c++) values[c]! += 10;
+        writeFileSync(file, bytes);
+        const checksums = (d["checksums"] ?? {}) as Record<string, string>;
+        checksums["mean.npy"] = createHash("sha256").update(bytes).digest("hex");
+      },
+      /mean\.npy: channel 0 is .*, but stats\.json's channelMean says/,
+    ],
+  ])("transform refuses an artifact whose stats.json has %s", async (_, edit, pattern) => {
+    const dir = `${work}/edited-${Math.random().toString(36).slice(2)}`;
+    cpSync(`${work}/std-artifact`, dir, { recursive: true });
+    const doc = JSON.parse(readFileSync(`${dir}/stats.json`, "utf8")) as Record<string, unknown>;
+    edit(doc, dir);
+    writeFileSync(`${dir}/stats.json`, JSON.stringify(doc));
+    const r = await runCli(["transform", images, "--stats", dir, "--out", `${dir}.npy`]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/stats\.json is not a valid featurewise stats\.json: rescale/);
+    expect(r.stderr).toMatch(pattern);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(existsSync(`${dir}.npy`)).toBe(false);
   });
 
   it("refuses an --out that is a file before reading any image (checked ahead of a broken first image)", async () => {
