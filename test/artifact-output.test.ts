@@ -31,6 +31,12 @@ describe("artifact and output locations through the CLI", () => {
     })
       .png()
       .toBuffer();
+  const png16 = (i: number) =>
+    sharp(syntheticPixels(i, { height: 16, width: 16, channels: 3, seed: 18 }), {
+      raw: { width: 16, height: 16, channels: 3 },
+    })
+      .png()
+      .toBuffer();
 
   beforeAll(async () => {
     mkdirSync(images, { recursive: true });
@@ -84,6 +90,27 @@ describe("artifact and output locations through the CLI", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(existsSync(`${out}/stats.json`)).toBe(false);
     expect(JSON.parse(readFileSync(`${out}/.featurewise/lock.json`, "utf8"))).toEqual(lock);
+  });
+
+  it("of two fits into one --out at once, the second is refused while the first runs", async () => {
+    const src = `${work}/slow`;
+    mkdirSync(src, { recursive: true });
+    for (let i = 0; i < 24; i++) writeFileSync(`${src}/${i}.png`, await png16(i));
+    const out = `${work}/contended`;
+    // The js backend's eigensolver at D=768 keeps the first fit busy for seconds.
+    const first = runCli(["fit", src, "--zca", "--backend", "js", "--out", out]);
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(`${out}/.featurewise/lock.json`) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    const second = await runCli(["fit", src, "--std", "--out", out]);
+    const a = await first;
+    expect(a.code, a.stderr).toBe(0);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/is being written by another fit \(pid \d+/);
+    const stats = JSON.parse(readFileSync(`${out}/stats.json`, "utf8")) as {
+      flags: { zcaWhitening: boolean };
+    };
+    expect(stats.flags.zcaWhitening).toBe(true); // the first fit's artifact, whole
   });
 
   it.each([
