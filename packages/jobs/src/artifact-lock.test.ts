@@ -69,9 +69,21 @@ describe("ArtifactLock on a local folder (issue 17, item 4)", () => {
     await second.release();
   });
 
+  it("reclaimOwn replaces a fresh lock of the same holder (an earlier attempt of one job), not another's", async () => {
+    const store = new LocalStore(`${work}/reclaim`);
+    const crashed = await ArtifactLock.acquire(store, "finalize fit-7");
+    (crashed as unknown as { timer: NodeJS.Timeout }).timer.close(); // as if its process died elsewhere
+    await refusal(ArtifactLock.acquire(store, "finalize fit-8", { reclaimOwn: true }));
+    const retry = await ArtifactLock.acquire(store, "finalize fit-7", { reclaimOwn: true });
+    await retry.release();
+    expect(await store.head(ARTIFACT_LOCK_KEY)).toBeNull();
+  });
+
   it("fails with the store's error when the location cannot be written", async () => {
     writeFileSync(`${work}/a-file`, "x");
     const store = new LocalStore(`${work}/a-file/out`);
-    await expect(ArtifactLock.acquire(store, "fit")).rejects.toThrow(/cannot (stat|write) .*a-file\/out/);
+    await expect(ArtifactLock.acquire(store, "fit")).rejects.toThrow(
+      /cannot (stat|write) .*a-file\/out/,
+    );
   });
 });

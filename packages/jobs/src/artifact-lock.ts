@@ -17,6 +17,13 @@ export interface ArtifactLockOptions {
    * no longer alive is replaced at once. @defaultValue 60000
    */
   readonly staleMs?: number;
+  /**
+   * Replaces a lock held under this same holder name at once, however fresh:
+   * for a job whose queue never runs two attempts at a time (a cluster's
+   * finalize job), whose lock can only be left by an earlier, crashed attempt.
+   * @defaultValue false
+   */
+  readonly reclaimOwn?: boolean;
 }
 
 /** The contents of the lock object. */
@@ -62,7 +69,8 @@ export class ArtifactLock {
       // Looked at first: a server that ignores If-None-Match would let the put below overwrite it.
       const there = await readLock(store);
       if (there !== null) {
-        if (!isStale(there, staleMs)) throw inUse(store, there);
+        const own = options.reclaimOwn === true && there.holder === holder;
+        if (!own && !isStale(there, staleMs)) throw inUse(store, there);
         // Left by a crashed writer (or unreadable): remove it and try again.
         await store.delete(ARTIFACT_LOCK_KEY);
       }

@@ -52,8 +52,10 @@ export async function runFinalizeJob(
   const { effective, warnings } = coupleFlags(p.options.flags);
   const backend = ctx.backend(p.options.backend);
   // As in the embedded fit: one writer of an artifact at a time (a busy
-  // location fails this attempt with OUTPUT_IN_USE, which is retried).
-  const lock = await ArtifactLock.acquire(store, `finalize ${p.fitId}`);
+  // location fails this attempt with OUTPUT_IN_USE, which is retried). A lock
+  // of this same finalize was left by an attempt that crashed: BullMQ runs
+  // one attempt of a job at a time.
+  const lock = await ArtifactLock.acquire(store, `finalize ${p.fitId}`, { reclaimOwn: true });
   const stats = await writeArtifact(store, moments, {
     options: p.options,
     effective,
