@@ -1,4 +1,5 @@
 import type { WatchProgress } from "@featurewise/jobs/cluster/client";
+import type { ProgressStream } from "./progress-bar.js";
 
 /**
  * One line of progress for a fit running on the cluster (stderr, redrawn at
@@ -11,15 +12,19 @@ export class ClusterProgressLine {
   /** When this watcher first saw the fit running (images/s count from there). */
   private runningSince: number | null = null;
 
-  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
+  constructor(
+    private readonly stream: ProgressStream = process.stderr,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   update({ status: s, connected, noWorkers }: WatchProgress): void {
-    if (!this.stream.isTTY) return;
-    const now = Date.now();
+    if (this.stream.isTTY !== true) return;
+    const now = this.clock();
+    // Shards run while the coordinator still lists ("planning"): the clock starts there.
+    if (s.state === "planning" || s.state === "running") this.runningSince ??= now;
     if (now - this.lastDraw < 250) return;
     this.lastDraw = now;
     let line: string;
-    if (s.state === "running") this.runningSince ??= now;
     if (s.state === "running" && s.shardsTotal !== null) {
       const seconds = (now - this.runningSince!) / 1000;
       const rate = s.images / Math.max(seconds, 1e-3);
@@ -35,8 +40,8 @@ export class ClusterProgressLine {
         `${s.images}${s.imagesTotal === null ? "" : `/${s.imagesTotal}`} images` +
         (s.images > 0 ? `, ${rate.toFixed(0)}/s, ETA ${left.toFixed(0)}s` : "") +
         (s.skipped > 0 ? ` (${s.skipped} skipped)` : "");
-    } else if (s.state === "running" && s.images > 0) {
-      // Shards run while the coordinator still lists: images and their rate from the first one.
+    } else if ((s.state === "planning" || s.state === "running") && s.images > 0) {
+      // Still listing: images and their rate from the first shard, total and ETA once planned.
       const rate = s.images / Math.max((now - this.runningSince!) / 1000, 1e-3);
       line =
         `${s.shardsDone} shards, ${s.images} images, ${rate.toFixed(0)}/s (still listing)` +

@@ -28,7 +28,8 @@ export async function checkFitOutput(store: ObjectStore, source: string): Promis
 /**
  * Refuses the output of `transform` before any image is read: a path that
  * is a folder, a parent that is a file or cannot be written, a missing S3
- * bucket, an output inside the source.
+ * bucket or one that refuses a write (an empty probe object is written and
+ * removed), an output inside the source.
  * @param dir - the folder that will hold the output
  * @param name - the output's name in it
  */
@@ -44,6 +45,10 @@ export async function checkTransformOutput(
     return;
   }
   await checkBucket(dir);
+  // The array is written last, after all the decoding: find out now whether it can be.
+  const probe = `${name}.featurewise-probe`;
+  await dir.put(probe, new Uint8Array(0));
+  await dir.delete(probe).catch(() => {}); // a role may write without deleting
 }
 
 /**
