@@ -96,8 +96,9 @@ describe("bad S3 inputs give clear errors naming the URI", () => {
     try {
       const err = await fitError(fitOptions("s3://data/images", "s3://data/runs/x"), dead);
       expect(isFeaturewiseError(err, "IO_ERROR")).toBe(true);
+      // The first request is the artifact lock's, before the source is listed.
       expect(String(err)).toContain(
-        `cannot list s3://data/images/: the S3 endpoint ${proxy.endpoint} refused the connection`,
+        `cannot stat s3://data/runs/x/.featurewise/lock.json: the S3 endpoint ${proxy.endpoint} refused the connection`,
       );
     } finally {
       dead.close();

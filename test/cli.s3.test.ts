@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { decodeNpy } from "@featurewise/core";
+import { decodeKeysJsonl, decodeNpy } from "@featurewise/core";
 import { writeSyntheticImages } from "@featurewise/dataset";
 import { readStorageConfig, Storage } from "@featurewise/storage";
 import { uploadFiles } from "./helpers/s3-datasets.js";
@@ -95,10 +95,7 @@ describe("featurewise fit and transform on s3rver, through the CLI", () => {
     // Standardized with the fit's statistics: about zero mean, unit spread.
     const mean = Float64Array.from(data).reduce((a, b) => a + b, 0) / data.length;
     expect(Math.abs(mean)).toBeLessThan(0.5);
-    const keys = new TextDecoder()
-      .decode(await out.get("c3.npy.keys.txt"))
-      .trim()
-      .split("\n");
+    const keys = decodeKeysJsonl(await out.get("c3.npy.keys.jsonl"), "c3.npy.keys.jsonl");
     expect(keys).toHaveLength(1000);
     expect(keys[0]).toBe("img-0003000.png");
   }, 300_000);

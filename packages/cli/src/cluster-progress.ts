@@ -1,4 +1,5 @@
 import type { WatchProgress } from "@featurewise/jobs/cluster/client";
+import type { ProgressStream } from "./progress-bar.js";
 
 /**
  * One line of progress for a fit running on the cluster (stderr, redrawn at
@@ -11,17 +12,21 @@ export class ClusterProgressLine {
   /** When this watcher first saw the fit running (images/s count from there). */
   private runningSince: number | null = null;
 
-  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
+  constructor(
+    private readonly stream: ProgressStream = process.stderr,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   update({ status: s, connected, noWorkers }: WatchProgress): void {
-    if (!this.stream.isTTY) return;
-    const now = Date.now();
+    if (this.stream.isTTY !== true) return;
+    const now = this.clock();
+    // Shards run while the coordinator still lists ("planning"): the clock starts there.
+    if (s.state === "planning" || s.state === "running") this.runningSince ??= now;
     if (now - this.lastDraw < 250) return;
     this.lastDraw = now;
     let line: string;
     if (s.state === "running" && s.shardsTotal !== null) {
-      this.runningSince ??= now;
-      const seconds = (now - this.runningSince) / 1000;
+      const seconds = (now - this.runningSince!) / 1000;
       const rate = s.images / Math.max(seconds, 1e-3);
       const frac = s.shardsTotal === 0 ? 1 : s.shardsDone / s.shardsTotal;
       const width = 24;
@@ -34,6 +39,12 @@ export class ClusterProgressLine {
         `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${s.shardsDone}/${s.shardsTotal} shards, ` +
         `${s.images}${s.imagesTotal === null ? "" : `/${s.imagesTotal}`} images` +
         (s.images > 0 ? `, ${rate.toFixed(0)}/s, ETA ${left.toFixed(0)}s` : "") +
+        (s.skipped > 0 ? ` (${s.skipped} skipped)` : "");
+    } else if ((s.state === "planning" || s.state === "running") && s.images > 0) {
+      // Still listing: images and their rate from the first shard, total and ETA once planned.
+      const rate = s.images / Math.max((now - this.runningSince!) / 1000, 1e-3);
+      line =
+        `${s.shardsDone} shards, ${s.images} images, ${rate.toFixed(0)}/s (still listing)` +
         (s.skipped > 0 ? ` (${s.skipped} skipped)` : "");
     } else {
       line = `${s.state}...`;

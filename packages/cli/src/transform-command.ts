@@ -33,7 +33,7 @@ export function transformCommand(print: (text: string) => void): Command {
     )
     .requiredOption(
       "--out <file.npy>",
-      "array to write (path or s3:// URI); <file.npy>.keys.txt lists the keys in array order",
+      "array to write (path or s3:// URI); <file.npy>.keys.jsonl lists the keys in array order, one JSON string a line",
     )
     .option(
       "--stats <dir>",

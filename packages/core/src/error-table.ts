@@ -32,6 +32,7 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorMeaning>> = Object.fre
   [ErrorCodes.NOT_FOUND]: { exitStatus: 1, httpStatus: 404, retried: false },
   [ErrorCodes.BACKEND_UNAVAILABLE]: { exitStatus: 1, httpStatus: 503, retried: true },
   [ErrorCodes.IO_ERROR]: { exitStatus: 1, httpStatus: 502, retried: true },
+  [ErrorCodes.OUTPUT_IN_USE]: { exitStatus: 1, httpStatus: 409, retried: true },
   [ErrorCodes.CANCELLED]: { exitStatus: 1, httpStatus: 409, retried: false },
   [ErrorCodes.JOB_FAILED]: { exitStatus: 1, httpStatus: 500, retried: false },
 });

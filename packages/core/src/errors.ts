@@ -27,6 +27,8 @@ export const ErrorCodes = {
   BACKEND_UNAVAILABLE: "BACKEND_UNAVAILABLE",
   /** Reading or writing an object failed. */
   IO_ERROR: "IO_ERROR",
+  /** Another fit is writing the same artifact location (its lock is held and fresh). */
+  OUTPUT_IN_USE: "OUTPUT_IN_USE",
   /** A cluster fit was cancelled. */
   CANCELLED: "CANCELLED",
   /** A cluster job crashed or stalled past its retries; the message names the job. */

@@ -7,9 +7,11 @@ import {
   type StatsDocument,
 } from "@featurewise/core";
 import { DecodePool, openSource, withOpenShard, type ShardSpec } from "@featurewise/dataset";
-import { Storage } from "@featurewise/storage";
+import { Storage, type ObjectStore } from "@featurewise/storage";
 import { selectBackend, type SelectedBackend } from "./backends.js";
-import { checkOutputLocation, folderWalk, StreamingPlan } from "./fit-plan.js";
+import { ArtifactLock } from "./artifact-lock.js";
+import { folderWalk, StreamingPlan } from "./fit-plan.js";
+import { checkFitOutput } from "./output-checks.js";
 import type { FitOptions, FitProgress } from "./fit-options.js";
 import { BufferPool } from "./buffer-pool.js";
 import { runInOrder } from "./ordered-pool.js";
@@ -72,14 +74,37 @@ async function fit(
   shardConcurrency: number,
 ): Promise<FitResult> {
   const started = performance.now();
+  const store = storage.open(options.out);
+  // Before any image is read: a location that cannot work, or that another fit is writing.
+  await checkFitOutput(store, options.source);
+  const lock = await ArtifactLock.acquire(store, "fit");
+  try {
+    return await fitLocked(options, onProgress, { storage, backend, pool }, shardConcurrency, {
+      started,
+      store,
+      lock,
+    });
+  } finally {
+    await lock.release();
+  }
+}
+
+async function fitLocked(
+  options: FitOptions,
+  onProgress: (p: FitProgress) => void,
+  { storage, backend, pool }: { storage: Storage; backend: SelectedBackend; pool: DecodePool },
+  shardConcurrency: number,
+  { started, store, lock }: { started: number; store: ObjectStore; lock: ArtifactLock },
+): Promise<FitResult> {
   const { effective, warnings } = coupleFlags(options.flags);
   const source = openSource(options.source, storage, folderWalk(options));
-  const store = storage.open(options.out);
-  await checkOutputLocation(store);
 
   // Shards start as soon as the listing has cut them: decoding overlaps the listing.
-  const plan = new StreamingPlan(source, options, () =>
-    onProgress({ phase: "listing", done: 0, total: null, skipped: 0 }),
+  const skipped: SkippedItem[] = [];
+  let done = 0;
+  // Listing events carry the images done so far: done never goes back while the listing runs.
+  const plan = new StreamingPlan(source, options, (listed) =>
+    onProgress({ phase: "listing", done, total: null, skipped: skipped.length, listed }),
   );
   const imageShape = await plan.imageShape();
   const kind = plan.kind;
@@ -90,9 +115,7 @@ async function fit(
     Math.min(shardConcurrency, Math.floor(PARTIALS_BUDGET_BYTES / partialBytes)),
   );
 
-  const skipped: SkippedItem[] = [];
   const buffers = new BufferPool(2 * concurrency); // an accumulator and a batch per shard
-  let done = 0;
   const context: ShardContext = {
     source,
     // Batches in flight are shared out among the shards running at once,
@@ -139,6 +162,7 @@ async function fit(
     backend: { name: backend.la.name, reason: backend.reason },
     la: backend.la,
     started,
+    lock,
   });
   return { stats, location: store.root };
 }

@@ -13,4 +13,6 @@ export interface FitProgress {
   /** Images listed; known once listing ends. */
   readonly total: number | null;
   readonly skipped: number;
+  /** Files listed so far, while the listing goes on (`total` is null until it ends). */
+  readonly listed?: number;
 }

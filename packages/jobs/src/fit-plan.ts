@@ -2,7 +2,6 @@ import {
   coupleFlags,
   ErrorCodes,
   FeaturewiseError,
-  isFeaturewiseError,
   flatSize,
   formatByteSize,
   type DecodeSettings,
@@ -18,7 +17,7 @@ import {
   type ShardSpec,
 } from "@featurewise/dataset";
 import type { FitOptions } from "./fit-options.js";
-import type { FolderWalkOptions, ObjectStore } from "@featurewise/storage";
+import type { FolderWalkOptions } from "@featurewise/storage";
 
 /** How a local source folder is walked, from the options of a fit or transform. */
 export function folderWalk(options: { readonly followLinks?: boolean }): FolderWalkOptions {
@@ -125,20 +124,6 @@ export function checkZcaSize(shape: ImageShape, maxBytes: number): void {
 /** "168.8G (181269430272 bytes)": core's formatByteSize (powers of 1024, as --max-zca-bytes reads them) and the exact count. */
 export function formatBytes(bytes: number): string {
   return `${formatByteSize(bytes)} (${bytes} bytes)`;
-}
-
-/**
- * Fails fast when the artifact's location cannot exist (an S3 bucket that
- * does not exist), before any image is read. Other listing failures are
- * left to the writes themselves: a role may be allowed to write but not
- * to list.
- */
-export async function checkOutputLocation(store: ObjectStore): Promise<void> {
-  try {
-    await store.list("", { limit: 1 })[Symbol.asyncIterator]().next();
-  } catch (err) {
-    if (isFeaturewiseError(err, ErrorCodes.NOT_FOUND)) throw err;
-  }
 }
 
 type PlanOptions = Pick<FitOptions, "flags" | "imagesPerShard" | "decode" | "maxZcaBytes">;

@@ -11,7 +11,14 @@ export { computeShardMoments, type ShardContext, type ShardResult } from "./shar
 // How every pipeline reads a shard's images (with withOpenShard from @featurewise/dataset).
 export { ShardImages, type ShardImagesOptions, type UsableImage } from "./shard-images.js";
 export { decodeOnThisThread, type Decoder, type DecodeStreamOptions } from "./decode-stream.js";
-export { runTransform, type TransformOptions, type TransformResult } from "./transform.js";
+export {
+  keysFileName,
+  runTransform,
+  type TransformOptions,
+  type TransformResult,
+} from "./transform.js";
+export { ARTIFACT_LOCK_KEY, ArtifactLock, type ArtifactLockOptions } from "./artifact-lock.js";
+export { checkFitOutput, checkTransformOutput } from "./output-checks.js";
 // Cluster settings and URL checks are light; the cluster itself (BullMQ,
 // ioredis) is under "@featurewise/jobs/cluster", loaded only by those who run one.
 export {

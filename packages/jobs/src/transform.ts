@@ -1,10 +1,12 @@
 import {
   DEFAULT_DECODE,
   ARTIFACT_FILES,
+  encodeKeysJsonl,
   encodeNpy,
   ErrorCodes,
   FeaturewiseError,
   flatSize,
+  isFeaturewiseError,
   imageDims,
   loadStandardizeParams,
   parseStatsDocument,
@@ -19,14 +21,23 @@ import {
 import { openSource, withOpenShard, type ShardSpec } from "@featurewise/dataset";
 import { parentLocation, Storage } from "@featurewise/storage";
 import { selectBackend } from "./backends.js";
-import { checkOutputLocation, folderWalk, resolveImageShape } from "./fit-plan.js";
+import { folderWalk, resolveImageShape } from "./fit-plan.js";
+import { checkTransformOutput } from "./output-checks.js";
 import type { OnError } from "./fit-options.js";
 import { ShardImages } from "./shard-images.js";
+
+/**
+ * The name of the keys file written beside an output array: one JSON string
+ * a line, the key of each row in row order (see `encodeKeysJsonl`).
+ */
+export function keysFileName(arrayName: string): string {
+  return `${arrayName}.keys.jsonl`;
+}
 
 /** What `featurewise transform` does. */
 export interface TransformOptions {
   readonly source: string;
-  /** The output .npy file (path or URI); `<out>.keys.txt` is written beside it. */
+  /** The output .npy file (path or URI); `<out>.keys.jsonl` is written beside it. */
   readonly out: string;
   /** A stats artifact to standardize with, or null for the decoded values alone. */
   readonly stats: string | null;
@@ -77,7 +88,7 @@ async function transform(
   const source = openSource(options.source, storage, folderWalk(options));
   const { parent, name } = parentLocation(options.out);
   const dir = storage.open(parent);
-  await checkOutputLocation(dir);
+  await checkTransformOutput(dir, name, options.source);
   let params: StandardizeParams | null = null;
   let decode: DecodeSettings = { ...DEFAULT_DECODE, ...options.decode };
   let dataFormat = options.dataFormat;
@@ -87,7 +98,13 @@ async function transform(
       new TextDecoder().decode(await statsStore.get(ARTIFACT_FILES.stats)),
       statsStore.uriOf(ARTIFACT_FILES.stats),
     );
-    params = await loadStandardizeParams(doc, (name) => statsStore.get(name));
+    // Each file checked against its sha256 and stats.json; errors name the artifact.
+    params = await loadStandardizeParams(doc, (name) => statsStore.get(name)).catch(
+      (err: unknown) => {
+        if (!isFeaturewiseError(err, ErrorCodes.CORRUPT_ARTIFACT)) throw err;
+        throw new FeaturewiseError(err.code, `${statsStore.root}: ${err.message}`, { cause: err });
+      },
+    );
     decode = { ...doc.decode, ...options.decode };
     dataFormat = doc.dataFormat;
   }
@@ -139,6 +156,6 @@ async function transform(
     offset += part.length;
   }
   await dir.put(name, encodeNpy(data, arrayShape));
-  await dir.put(`${name}.keys.txt`, new TextEncoder().encode(keys.map((k) => `${k}\n`).join("")));
+  await dir.put(keysFileName(name), encodeKeysJsonl(keys));
   return { count: keys.length, shape: arrayShape, skipped, location: dir.uriOf(name) };
 }

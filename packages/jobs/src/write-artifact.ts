@@ -14,6 +14,7 @@ import {
   type StatsDocument,
 } from "@featurewise/core";
 import type { ObjectStore } from "@featurewise/storage";
+import type { ArtifactLock } from "./artifact-lock.js";
 import type { FitOptions } from "./fit-options.js";
 import { putParts } from "./put-parts.js";
 
@@ -29,12 +30,18 @@ export interface ArtifactContext {
   readonly la: LinearAlgebra;
   /** performance.now() when the fit started. */
   readonly started: number;
+  /** The lock this writer holds on the location; checked before `stats.json` is written. */
+  readonly lock: ArtifactLock;
 }
 
 /**
- * Finalizes merged moments into Keras statistics and writes the artifact.
- * An older `stats.json` is removed first and the new one written last, so
- * a reader never takes a half-written artifact for a complete one.
+ * Finalizes merged moments into Keras statistics and writes the artifact,
+ * replacing any earlier one as a whole: its `stats.json` is removed first,
+ * the new files written, the artifact files of the earlier fit that this one
+ * does not write (a whitening matrix, after a fit without `--zca`) removed,
+ * and the new `stats.json`, with the sha256 of every file, written last. A
+ * reader never takes a half-written or mixed artifact for a complete one.
+ * Other files in the location are left alone.
  */
 export async function writeArtifact(
   store: ObjectStore,
@@ -58,7 +65,7 @@ export async function writeArtifact(
   );
   const now = performance.now();
   const seconds = (now - ctx.started) / 1000;
-  const doc: StatsDocument = {
+  const doc: Omit<StatsDocument, "checksums"> = {
     schema: "featurewise.stats",
     schemaVersion: STATS_SCHEMA_VERSION,
     featurewiseVersion: FEATUREWISE_VERSION,
@@ -91,7 +98,13 @@ export async function writeArtifact(
       finalizeSeconds: (now - finalizeStart) / 1000,
     },
   };
-  for (const [name, parts] of encodeArtifact(doc, stats, moments))
-    await putParts(store, name, parts);
-  return doc;
+  const encoded = await encodeArtifact(doc, stats, moments);
+  const last = encoded.files.pop()!; // stats.json
+  for (const [name, parts] of encoded.files) await putParts(store, name, parts);
+  const written = new Set(encoded.files.map(([name]) => name));
+  for (const name of Object.values(ARTIFACT_FILES))
+    if (name !== ARTIFACT_FILES.stats && !written.has(name)) await store.delete(name);
+  ctx.lock.check();
+  await putParts(store, last[0], last[1]);
+  return encoded.doc;
 }

@@ -30,6 +30,10 @@ export class DeferredStore implements ObjectStore {
     return (await this.opened()).put(key, body);
   }
 
+  async putIfAbsent(key: string, body: Uint8Array): Promise<boolean> {
+    return (await this.opened()).putIfAbsent(key, body);
+  }
+
   async head(key: string): Promise<ObjectInfo | null> {
     return (await this.opened()).head(key);
   }

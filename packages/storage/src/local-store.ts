@@ -83,8 +83,25 @@ export class LocalStore implements ObjectStore {
       else await writePieces(temp, body);
       await fs.rename(temp, target);
     } catch (cause) {
-      await fs.rm(temp, { force: true });
+      await fs.rm(temp, { force: true }).catch(() => {}); // ENOTDIR when a parent is a file
       throw this.ioError("write", key, cause);
+    }
+  }
+
+  async putIfAbsent(key: string, body: Uint8Array): Promise<boolean> {
+    const target = this.pathOf(key);
+    const temp = `${target}.${randomUUID()}.tmp`;
+    try {
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      await fs.writeFile(temp, body);
+      // link(2) fails with EEXIST when the target exists: the check and the write are one step.
+      await fs.link(temp, target);
+      return true;
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code === "EEXIST") return false;
+      throw this.ioError("write", key, cause);
+    } finally {
+      await fs.rm(temp, { force: true }).catch(() => {}); // ENOTDIR when a parent is a file
     }
   }
 

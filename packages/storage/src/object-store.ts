@@ -52,6 +52,14 @@ export interface ObjectStore {
    * partial object. Large objects are uploaded in parts.
    */
   put(key: string, body: ObjectBody): Promise<void>;
+  /**
+   * Writes a small object only if none exists under `key`; false when one
+   * does. Local folders: an atomic hard link (the object appears whole or
+   * not at all). S3: a conditional PUT (`If-None-Match: *`); a server that
+   * ignores the condition (s3rver does) overwrites and returns true, so a
+   * caller that needs exclusion reads the object back to confirm.
+   */
+  putIfAbsent(key: string, body: Uint8Array): Promise<boolean>;
   /** Metadata, or null when the object does not exist. */
   head(key: string): Promise<ObjectInfo | null>;
   /**

@@ -102,6 +102,26 @@ export class S3Store implements ObjectStore {
     }
   }
 
+  async putIfAbsent(key: string, body: Uint8Array): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.base + key,
+          Body: body,
+          ContentLength: body.length,
+          IfNoneMatch: "*",
+        }),
+      );
+      return true;
+    } catch (err) {
+      // 412: the object exists; 409: a conditional write to it is in flight.
+      const status = httpStatusOf(err);
+      if (status === 412 || status === 409) return false;
+      throw this.error("write", key, err);
+    }
+  }
+
   async head(key: string): Promise<ObjectInfo | null> {
     try {
       const res = await this.client.send(

@@ -23,8 +23,11 @@ export interface SkippedItem {
   readonly reason: string;
 }
 
-/** The current `stats.json` schema version. */
-export const STATS_SCHEMA_VERSION = 1;
+/**
+ * The current `stats.json` schema version. 2 added `checksums`; a version 1
+ * document is refused (it has none, so its files cannot be verified).
+ */
+export const STATS_SCHEMA_VERSION = 2;
 
 /** File names inside a stats artifact. */
 export const ARTIFACT_FILES = {
@@ -67,6 +70,8 @@ export interface StatsDocument {
     readonly npz: string;
     readonly moments: string;
   };
+  /** sha256 (lowercase hex) of each file named in `files`, keyed by file name. */
+  readonly checksums: Readonly<Record<string, string>>;
   readonly source: {
     readonly uri: string;
     /** Images listed (used + skipped). */

@@ -3,6 +3,7 @@ export { crc32 } from "./crc32.js";
 export { encodeNpy, encodeNpyParts, decodeNpy, type NpyArray, type NpyDtype } from "./npy.js";
 export { encodeNpz, encodeNpzParts, decodeNpz } from "./npz.js";
 export { concatBytes } from "./concat-bytes.js";
+export { decodeKeysJsonl, encodeKeysJsonl } from "./keys-jsonl.js";
 export {
   encodeMoments,
   encodeMomentsParts,

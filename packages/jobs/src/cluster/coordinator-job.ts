@@ -2,7 +2,8 @@ import type { FlowProducer, Queue } from "bullmq";
 import { flatSize } from "@featurewise/core";
 import { openSource, withoutItems, type ShardSpec } from "@featurewise/dataset";
 import type { Storage } from "@featurewise/storage";
-import { checkOutputLocation, folderWalk, StreamingPlan } from "../fit-plan.js";
+import { folderWalk, StreamingPlan } from "../fit-plan.js";
+import { checkFitOutput } from "../output-checks.js";
 import { buildFitFlow, childJobOptions, validateFlow } from "./fit-flow.js";
 import { jobIds, planKey, shardKeys } from "./fit-names.js";
 import { injectFaults, type FaultPlan } from "./faults.js";
@@ -48,7 +49,7 @@ export async function runCoordinatorJob(
   if (!(await ctx.fits.setState(fitId, "planning"))) throw fitEndedError(fitId, "over");
   const source = openSource(options.source, ctx.storage, folderWalk(options));
   const store = ctx.storage.open(options.out);
-  await checkOutputLocation(store);
+  await checkFitOutput(store, options.source);
   const plan = new StreamingPlan(source, options);
   const imageShape = await plan.imageShape();
   const kind = plan.kind;

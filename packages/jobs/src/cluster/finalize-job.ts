@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import { coupleFlags, mergeAll, type Moments } from "@featurewise/core";
 import { openSource } from "@featurewise/dataset";
 import type { ObjectStore } from "@featurewise/storage";
+import { ArtifactLock } from "../artifact-lock.js";
 import { checkSkipped } from "../skip-limit-check.js";
 import { writeArtifact } from "../write-artifact.js";
 import { doneKey, runPrefix } from "./fit-names.js";
@@ -39,6 +40,11 @@ export async function runFinalizeJob(
   checkSkipped(sourceUri, moments.n, sidecar.skipped, p.options, p.imageShape);
   const { effective, warnings } = coupleFlags(p.options.flags);
   const backend = ctx.backend(p.options.backend);
+  // As in the embedded fit: one writer of an artifact at a time (a busy
+  // location fails this attempt with OUTPUT_IN_USE, which is retried). A lock
+  // of this same finalize was left by an attempt that crashed: BullMQ runs
+  // one attempt of a job at a time.
+  const lock = await ArtifactLock.acquire(store, `finalize ${p.fitId}`, { reclaimOwn: true });
   const stats = await writeArtifact(store, moments, {
     options: p.options,
     effective,
@@ -50,7 +56,8 @@ export async function runFinalizeJob(
     la: backend.la,
     // The fit's clock starts at submission, on whichever machine that was.
     started: performance.now() - (Date.now() - p.submittedAt),
-  });
+    lock,
+  }).finally(() => lock.release());
   const result: FinalizeJobResult = {
     fitId: p.fitId,
     artifact: store.root,
