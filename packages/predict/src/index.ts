@@ -1,4 +1,5 @@
 import "./builtin-runtimes.js";
+import "./output/builtin-formats.js";
 
 export {
   MODEL_ENTRY_NAMES,
@@ -31,3 +32,21 @@ export {
   type SelectedModel,
 } from "./runtime-registry.js";
 export { ORT_CUDA_PROVIDER } from "./runtimes/onnx-runtime.js";
+export {
+  checkPart,
+  partBaseName,
+  RESERVED_COLUMNS,
+  type EncodedFile,
+  type PartOutput,
+  type PartTopK,
+  type PredictionPart,
+} from "./output/prediction-part.js";
+export {
+  partFormat,
+  partFormatNames,
+  registerPartFormat,
+  type PartFormat,
+} from "./output/part-format.js";
+export { decodeKeysJsonl, encodeKeysJsonl } from "./output/keys-jsonl.js";
+export { float32Text } from "./output/float-text.js";
+export { parseLabels, topK, type TopK } from "./output/top-k.js";
