@@ -106,7 +106,7 @@ describe("parquet", () => {
 
 describe("npy", () => {
   it("writes one .npy per output and the keys as JSON lines; numpy reads them", () => {
-    const files = partFormat("npy").encode({ ...part, topK: undefined } as PredictionPart);
+    const files = partFormat("npy").encode({ index: part.index, keys, outputs: part.outputs });
     expect(files.map((f) => f.name)).toEqual([
       "part-000042.probs.npy",
       "part-000042.embedding.npy",

@@ -8,13 +8,14 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import type * as OrtModule from "onnxruntime-node";
 import type { InferenceSession, Tensor } from "onnxruntime-node";
 import type { ModelFiles } from "../model-files.js";
 import type { TensorInfo } from "../model-input.js";
 import type { LoadedModel, ModelRuntime, OutputTensor, RuntimeLoadOptions } from "../runtime.js";
 import { firstLine, modelInvalid, modelMismatch, runtimeUnavailable } from "../runtime-errors.js";
 
-type Ort = typeof import("onnxruntime-node");
+type Ort = typeof OrtModule;
 
 /** The file the CUDA execution provider lives in, beside `onnxruntime_binding.node`. */
 export const ORT_CUDA_PROVIDER = "libonnxruntime_providers_cuda.so";
