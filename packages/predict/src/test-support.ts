@@ -7,7 +7,13 @@ import type { InputLayout } from "./model-input.js";
 export const MODELS_DIR = new URL("../../../fixtures/models/", import.meta.url);
 
 /** The committed fixture models. */
-export const FIXTURE_MODELS = ["cifar-cnn", "nchw-cnn", "gray-cnn", "two-outputs"] as const;
+export const FIXTURE_MODELS = [
+  "cifar-cnn",
+  "nchw-cnn",
+  "gray-cnn",
+  "two-outputs",
+  "graph-mlp",
+] as const;
 
 /** One fixture model's reference: its input batch and torch's outputs. */
 export interface FixtureReference {
