@@ -26,9 +26,11 @@ export {
   type RuntimeLoadOptions,
 } from "./runtime.js";
 export {
+  probeRuntimes,
   registerRuntime,
   runtimeNames,
   selectRuntime,
+  type RuntimeStatus,
   type SelectedModel,
 } from "./runtime-registry.js";
 export { ORT_CUDA_PROVIDER } from "./runtimes/onnx-runtime.js";

@@ -29,6 +29,30 @@ export function runtimeNames(): string[] {
   return registry.map((r) => r.name);
 }
 
+/** Whether a runtime's library loads here, and what it loaded or why not. */
+export interface RuntimeStatus {
+  readonly name: string;
+  readonly available: boolean;
+  readonly detail: string;
+}
+
+/** Probes every registered runtime (loading its library), for a status or doctor command. */
+export async function probeRuntimes(): Promise<RuntimeStatus[]> {
+  const out: RuntimeStatus[] = [];
+  for (const runtime of registry) {
+    try {
+      out.push({ name: runtime.name, available: true, detail: await runtime.probe() });
+    } catch (err) {
+      out.push({
+        name: runtime.name,
+        available: false,
+        detail: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+  return out;
+}
+
 /** A loaded model and why this runtime was chosen. */
 export interface SelectedModel {
   readonly model: LoadedModel;

@@ -7,7 +7,7 @@ import { ErrorCodes, type FeaturewiseError } from "@featurewise/core";
 import { modelFilesFromMemory, openModelPath } from "./model-files.js";
 import { resolveInputLayout } from "./model-input.js";
 import type { LoadedModel, ModelRuntime } from "./runtime.js";
-import { registerRuntime, runtimeNames, selectRuntime } from "./runtime-registry.js";
+import { probeRuntimes, registerRuntime, runtimeNames, selectRuntime } from "./runtime-registry.js";
 import { readFixture } from "./test-support.js";
 import "./builtin-runtimes.js";
 
@@ -44,6 +44,20 @@ describe("runtime auto", () => {
     loaded.push(tfjs.model);
     expect(tfjs.model.runtime).toBe("tfjs");
     expect(tfjs.reason).toMatch(/^auto: tfjs reads model\.json: device auto: .*wasm/);
+  });
+
+  it("probes each runtime's library", async () => {
+    const status = await probeRuntimes();
+    expect(status.slice(0, 2)).toEqual([
+      { name: "onnx", available: true, detail: "onnxruntime-node 1.30.0" },
+      {
+        name: "tfjs",
+        available: true,
+        detail: expect.stringMatching(
+          /^device auto: .*cpu \(@tensorflow\/tfjs-backend-wasm, backend wasm, SIMD\)$/,
+        ),
+      },
+    ]);
   });
 
   it("finds model.onnx in a folder before model.json", async () => {
