@@ -115,8 +115,15 @@ function wrap(
   device: "cpu" | "cuda",
   detail: string,
 ): LoadedModel {
-  const inputs = session.inputMetadata.map((m) => describe(files, m, "input"));
-  const outputs = session.outputMetadata.map((m) => describe(files, m, "output"));
+  let inputs: TensorInfo[];
+  let outputs: TensorInfo[];
+  try {
+    inputs = session.inputMetadata.map((m) => describe(files, m, "input"));
+    outputs = session.outputMetadata.map((m) => describe(files, m, "output"));
+  } catch (err) {
+    void session.release();
+    throw err;
+  }
   if (inputs.length !== 1) {
     void session.release();
     throw modelMismatch(
