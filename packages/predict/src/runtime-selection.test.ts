@@ -8,7 +8,7 @@ import { modelFilesFromMemory, openModelPath } from "./model-files.js";
 import { resolveInputLayout } from "./model-input.js";
 import type { LoadedModel, ModelRuntime } from "./runtime.js";
 import { probeRuntimes, registerRuntime, runtimeNames, selectRuntime } from "./runtime-registry.js";
-import { readFixture } from "./test-support.js";
+import { MODELS_DIR, readFixture } from "./test-support.js";
 import "./builtin-runtimes.js";
 
 const cifar = readFixture("cifar-cnn");
@@ -158,6 +158,18 @@ describe("bad models", () => {
     err = await failure(selectRuntime("tfjs", await openModelPath(dir)));
     expect(err.code).toBe(ErrorCodes.MODEL_INVALID);
     expect(err.message).toMatch(/TensorFlow\.js cannot load it as a LayersModel/);
+  });
+
+  it.each([
+    ["two-inputs.onnx", "it has 2 inputs (a, b); featurewise feeds one image tensor"],
+    ["argmax.onnx", 'output "class" is int64; featurewise writes float32 tensors'],
+  ])("%s is MODEL_MISMATCH", async (file, message) => {
+    const location = new URL(`refused/${file}`, MODELS_DIR).pathname;
+    const err = await failure(
+      selectRuntime("onnx", await openModelPath(location), { device: "cpu" }),
+    );
+    expect(err.code).toBe(ErrorCodes.MODEL_MISMATCH);
+    expect(err.message).toBe(`model ${location}: ${message}`);
   });
 
   it("a file no runtime reads is MODEL_INVALID; a missing path NOT_FOUND; an empty folder MODEL_INVALID", async () => {
