@@ -172,6 +172,21 @@ describe("bad models", () => {
     expect(err.message).toBe(`model ${location}: ${message}`);
   });
 
+  it("a tfjs GraphModel with an int32 output is MODEL_MISMATCH, at the latest when it runs", async () => {
+    const location = new URL("refused/argmax-graph/model.json", MODELS_DIR).pathname;
+    const message = `model ${location}: output "class" is int32; featurewise writes float32 tensors`;
+    const loading = selectRuntime("tfjs", await openModelPath(location), { device: "cpu" });
+    const err = await loading.then(
+      async ({ model }) => {
+        loaded.push(model);
+        return failure(model.run(new Float32Array(2 * 192), [2, 8, 8, 3]));
+      },
+      (e: unknown) => e as FeaturewiseError,
+    );
+    expect(err.code).toBe(ErrorCodes.MODEL_MISMATCH);
+    expect(err.message).toBe(message);
+  });
+
   it("a file no runtime reads is MODEL_INVALID; a missing path NOT_FOUND; an empty folder MODEL_INVALID", async () => {
     let err = await failure(selectRuntime("auto", await openModelPath(write("model.pt", "x"))));
     expect(err.code).toBe(ErrorCodes.MODEL_INVALID);

@@ -67,6 +67,13 @@ async function loadTfjsModel(files: ModelFiles, options: RuntimeLoadOptions): Pr
     );
   }
   const { inputs, outputs } = signatureOf(model, isGraph);
+  try {
+    for (const i of inputs) checkFloat32(files, "input", i);
+    for (const o of outputs) checkFloat32(files, "output", o);
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
   if (inputs.length !== 1) {
     model.dispose();
     throw modelMismatch(
@@ -98,6 +105,8 @@ async function loadTfjsModel(files: ModelFiles, options: RuntimeLoadOptions): Pr
       const out = new Map<string, OutputTensor>();
       try {
         for (const [i, t] of tensors.entries()) {
+          if (t.dtype !== "float32")
+            checkFloat32(files, "output", { ...outputs[i]!, dtype: t.dtype });
           out.set(outputs[i]!.name, {
             data: (await t.data<"float32">()) as Float32Array,
             dims: t.shape,
@@ -158,25 +167,42 @@ function parseModelJson(files: ModelFiles, bytes: Uint8Array): ModelJson {
   return doc as ModelJson;
 }
 
+/** Names, shapes and dtypes (undefined where the graph does not say) of the model's inputs and outputs. */
 function signatureOf(
   model: Tf.LayersModel | Tf.GraphModel,
   isGraph: boolean,
-): { inputs: TensorInfo[]; outputs: TensorInfo[] } {
+): { inputs: TypedInfo[]; outputs: TypedInfo[] } {
   const free = (shape: readonly (number | null)[] | undefined) =>
     (shape ?? []).map((d) => (d === null || d < 0 ? null : d));
   if (!isGraph) {
     const layers = model as Tf.LayersModel;
+    const describe = (names: string[]) => (t: Tf.SymbolicTensor, i: number) => ({
+      name: names[i]!,
+      shape: free(t.shape),
+      dtype: t.dtype as string,
+    });
     return {
-      inputs: layers.inputs.map((t, i) => ({ name: layers.inputNames[i]!, shape: free(t.shape) })),
-      outputs: layers.outputs.map((t, i) => ({
-        name: layers.outputNames[i]!,
-        shape: free(t.shape),
-      })),
+      inputs: layers.inputs.map(describe(layers.inputNames)),
+      outputs: layers.outputs.map(describe(layers.outputNames)),
     };
   }
   const graph = model as Tf.GraphModel;
-  return {
-    inputs: graph.inputs.map((t) => ({ name: t.name, shape: free(t.shape) })),
-    outputs: graph.outputs.map((t) => ({ name: t.name, shape: free(t.shape) })),
-  };
+  const describe = (t: Tf.GraphModel["inputs"][number]) => ({
+    name: t.name,
+    shape: free(t.shape),
+    dtype: t.dtype as string | undefined,
+  });
+  return { inputs: graph.inputs.map(describe), outputs: graph.outputs.map(describe) };
+}
+
+type TypedInfo = TensorInfo & { readonly dtype: string | undefined };
+
+/** featurewise feeds and writes float32: anything else is refused before a batch runs. */
+function checkFloat32(files: ModelFiles, what: "input" | "output", info: TypedInfo): void {
+  if (info.dtype !== undefined && info.dtype !== "float32") {
+    throw modelMismatch(
+      files.uri,
+      `${what} "${info.name}" is ${info.dtype}; featurewise ${what === "input" ? "feeds" : "writes"} float32 tensors`,
+    );
+  }
 }
