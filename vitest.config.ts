@@ -22,6 +22,7 @@ export default defineConfig({
       "@featurewise/dataset": pkg("dataset"),
       "@featurewise/linalg": pkg("linalg"),
       "@featurewise/jobs": pkg("jobs"),
+      "@featurewise/predict": pkg("predict"),
     },
   },
   test: {

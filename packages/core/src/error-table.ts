@@ -35,6 +35,8 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorMeaning>> = Object.fre
   [ErrorCodes.OUTPUT_IN_USE]: { exitStatus: 1, httpStatus: 409, retried: true },
   [ErrorCodes.CANCELLED]: { exitStatus: 1, httpStatus: 409, retried: false },
   [ErrorCodes.JOB_FAILED]: { exitStatus: 1, httpStatus: 500, retried: false },
+  [ErrorCodes.MODEL_MISMATCH]: { exitStatus: 1, httpStatus: 422, retried: false },
+  [ErrorCodes.MODEL_INVALID]: { exitStatus: 1, httpStatus: 422, retried: false },
 });
 
 /** What an error that is not a FeaturewiseError (a bug, a crash) means: retried, exit 1, HTTP 500. */

@@ -33,6 +33,10 @@ export const ErrorCodes = {
   CANCELLED: "CANCELLED",
   /** A cluster job crashed or stalled past its retries; the message names the job. */
   JOB_FAILED: "JOB_FAILED",
+  /** A model's input does not fit the images (shape, channels or layout); the message names both shapes. */
+  MODEL_MISMATCH: "MODEL_MISMATCH",
+  /** A model file or folder is not a model the runtime can read (corrupt, wrong format, missing weights). */
+  MODEL_INVALID: "MODEL_INVALID",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -1,0 +1,55 @@
+import "./builtin-runtimes.js";
+import "./output/builtin-formats.js";
+
+export {
+  MODEL_ENTRY_NAMES,
+  modelFilesFromMemory,
+  modelFilesFromStore,
+  openModelPath,
+  type ModelFiles,
+  type ModelStore,
+} from "./model-files.js";
+export {
+  formatShape,
+  INPUT_LAYOUTS,
+  resolveInputLayout,
+  type InputLayout,
+  type ResolvedInput,
+  type TensorInfo,
+} from "./model-input.js";
+export {
+  DEVICES,
+  type Device,
+  type LoadedModel,
+  type ModelRuntime,
+  type OutputTensor,
+  type RuntimeLoadOptions,
+} from "./runtime.js";
+export {
+  probeRuntimes,
+  registerRuntime,
+  runtimeNames,
+  selectRuntime,
+  type RuntimeStatus,
+  type SelectedModel,
+} from "./runtime-registry.js";
+export { ORT_CUDA_PROVIDER } from "./runtimes/onnx-runtime.js";
+export {
+  checkPart,
+  partBaseName,
+  RESERVED_COLUMNS,
+  type EncodedFile,
+  type PartOutput,
+  type PartTopK,
+  type PredictionPart,
+} from "./output/prediction-part.js";
+export {
+  partFormat,
+  partFormatNames,
+  registerPartFormat,
+  type PartFormat,
+} from "./output/part-format.js";
+export { PartAssembler, type PartAssemblerOptions } from "./output/part-assembler.js";
+export { decodeKeysJsonl, encodeKeysJsonl } from "./output/keys-jsonl.js";
+export { float32Text } from "./output/float-text.js";
+export { parseLabels, topK, type TopK } from "./output/top-k.js";

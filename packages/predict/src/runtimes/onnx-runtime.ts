@@ -1,0 +1,172 @@
+/**
+ * The `onnx` runtime: onnxruntime-node, loaded on first use. Its npm package
+ * ships the CPU library; the CUDA provider (`libonnxruntime_providers_cuda.so`
+ * beside it) is installed separately on GPU machines (README, "Prediction
+ * runtimes"). ONNX Runtime does not fall back to the CPU when the CUDA
+ * provider cannot load, so `device: auto` does it here and says why.
+ */
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import type * as OrtModule from "onnxruntime-node";
+import type { InferenceSession, Tensor } from "onnxruntime-node";
+import type { ModelFiles } from "../model-files.js";
+import type { TensorInfo } from "../model-input.js";
+import type { LoadedModel, ModelRuntime, OutputTensor, RuntimeLoadOptions } from "../runtime.js";
+import { firstLine, modelInvalid, modelMismatch, runtimeUnavailable } from "../runtime-errors.js";
+
+type Ort = typeof OrtModule;
+
+/** The file the CUDA execution provider lives in, beside `onnxruntime_binding.node`. */
+export const ORT_CUDA_PROVIDER = "libonnxruntime_providers_cuda.so";
+
+let ortModule: Promise<{ ort: Ort; binDir: string }> | undefined;
+
+/** Loads onnxruntime-node once. */
+async function loadOrt(): Promise<{ ort: Ort; binDir: string }> {
+  ortModule ??= (async () => {
+    try {
+      const mod = (await import("onnxruntime-node")) as Ort & { default?: Ort };
+      const ort = mod.default ?? mod;
+      const require = createRequire(import.meta.url);
+      const root = path.dirname(require.resolve("onnxruntime-node/package.json"));
+      return { ort, binDir: path.join(root, "bin", "napi-v6", process.platform, process.arch) };
+    } catch (err) {
+      ortModule = undefined;
+      throw runtimeUnavailable(`onnxruntime-node failed to load: ${firstLine(err)}`, err);
+    }
+  })();
+  return ortModule;
+}
+
+/** The `onnx` runtime, as registered. */
+export const onnxRuntime: ModelRuntime = {
+  name: "onnx",
+  reads: (entry) => entry.toLowerCase().endsWith(".onnx"),
+  probe: async () => {
+    const { ort } = await loadOrt();
+    return `onnxruntime-node ${ort.env.versions.node ?? ""}`.trim();
+  },
+  load: loadOnnxModel,
+};
+
+async function loadOnnxModel(files: ModelFiles, options: RuntimeLoadOptions): Promise<LoadedModel> {
+  const { ort, binDir } = await loadOrt();
+  const bytes = await files.read(files.entry);
+  const device = options.device ?? "auto";
+  const threads = options.threads ?? 1;
+  const base: InferenceSession.SessionOptions = {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: "sequential",
+    graphOptimizationLevel: "all",
+    extra: {
+      session: { intra_op: { allow_spinning: options.allowSpinning === true ? "1" : "0" } },
+    },
+  };
+  const cpuDetail = `cpu (${threads} intra-op thread${threads === 1 ? "" : "s"}, spinning ${options.allowSpinning === true ? "on" : "off"})`;
+  const createCpu = async () => {
+    try {
+      return await ort.InferenceSession.create(bytes, { ...base, executionProviders: ["cpu"] });
+    } catch (err) {
+      throw modelInvalid(files.uri, `ONNX Runtime cannot read it: ${firstLine(err)}`, err);
+    }
+  };
+
+  if (device === "cpu")
+    return wrap(ort, files, await createCpu(), "cpu", `device cpu: ${cpuDetail}`);
+
+  const provider = path.join(binDir, ORT_CUDA_PROVIDER);
+  let cudaProblem: string;
+  let cudaError: unknown;
+  if (!existsSync(provider)) {
+    cudaProblem = `the CUDA provider is not installed (no ${provider}; see the README's GPU set-up)`;
+  } else {
+    try {
+      const session = await ort.InferenceSession.create(bytes, {
+        ...base,
+        executionProviders: [{ name: "cuda", deviceId: 0 }],
+      });
+      return wrap(ort, files, session, "cuda", `device ${device}: cuda (${provider})`);
+    } catch (err) {
+      cudaProblem = `the CUDA provider failed: ${firstLine(err)}`;
+      cudaError = err;
+    }
+  }
+  if (device === "cuda") {
+    // Tell a broken model from a broken provider: the CPU session says which.
+    const session = await createCpu();
+    await session.release();
+    throw runtimeUnavailable(`onnx device cuda: ${cudaProblem}`, cudaError);
+  }
+  return wrap(
+    ort,
+    files,
+    await createCpu(),
+    "cpu",
+    `device auto: cuda unavailable (${cudaProblem}), ${cpuDetail}`,
+  );
+}
+
+function wrap(
+  ort: Ort,
+  files: ModelFiles,
+  session: InferenceSession,
+  device: "cpu" | "cuda",
+  detail: string,
+): LoadedModel {
+  let inputs: TensorInfo[];
+  let outputs: TensorInfo[];
+  try {
+    inputs = session.inputMetadata.map((m) => describe(files, m, "input"));
+    outputs = session.outputMetadata.map((m) => describe(files, m, "output"));
+  } catch (err) {
+    void session.release();
+    throw err;
+  }
+  if (inputs.length !== 1) {
+    void session.release();
+    throw modelMismatch(
+      files.uri,
+      `it has ${inputs.length} inputs (${inputs.map((i) => i.name).join(", ")}); featurewise feeds one image tensor`,
+    );
+  }
+  const input = inputs[0]!;
+  return {
+    runtime: "onnx",
+    device,
+    detail,
+    input,
+    outputs,
+    async run(batch, dims) {
+      const feeds = { [input.name]: new ort.Tensor("float32", batch, dims) };
+      const results = await session.run(feeds);
+      const out = new Map<string, OutputTensor>();
+      for (const { name } of outputs) {
+        const t = results[name] as Tensor;
+        out.set(name, { data: t.data as Float32Array, dims: t.dims });
+      }
+      return out;
+    },
+    dispose: () => session.release(),
+  };
+}
+
+/** Name and shape of an input/output; refuses anything but float32 tensors. */
+function describe(
+  files: ModelFiles,
+  meta: InferenceSession.ValueMetadata,
+  what: "input" | "output",
+): TensorInfo {
+  if (!meta.isTensor || meta.type !== "float32") {
+    const type = meta.isTensor ? meta.type : "not a tensor";
+    throw modelMismatch(
+      files.uri,
+      `${what} "${meta.name}" is ${type}; featurewise ${what === "input" ? "feeds" : "writes"} float32 tensors`,
+    );
+  }
+  return {
+    name: meta.name,
+    shape: meta.shape.map((d) => (typeof d === "number" && d >= 0 ? d : null)),
+  };
+}
