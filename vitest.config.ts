@@ -18,6 +18,10 @@ export default defineConfig({
       "@featurewise/jobs/cluster": fileURLToPath(
         new URL("./packages/jobs/src/cluster/index.ts", import.meta.url),
       ),
+      "@featurewise/queue/client": fileURLToPath(
+        new URL("./packages/queue/src/client.ts", import.meta.url),
+      ),
+      "@featurewise/queue": pkg("queue"),
       "@featurewise/storage": pkg("storage"),
       "@featurewise/dataset": pkg("dataset"),
       "@featurewise/linalg": pkg("linalg"),

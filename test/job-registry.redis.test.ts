@@ -1,7 +1,7 @@
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RunStateStore } from "@featurewise/jobs/cluster";
+import { RunStateStore } from "@featurewise/queue";
 import { deletePrefix, uniquePrefix, useRedis, type TestRedis } from "./helpers/redis.js";
 import { pollUntil, startWorker, stopWorkers, type WorkerProcess } from "./helpers/workers.js";
 

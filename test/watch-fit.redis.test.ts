@@ -2,17 +2,17 @@
 // the fit's record is written here as a worker would write it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Storage } from "@featurewise/storage";
-import { ClusterClient, watchFit } from "../packages/jobs/src/cluster/client.js";
+import { FitClient, watchFit } from "@featurewise/jobs/cluster/client";
 import { deletePrefix, uniquePrefix, useRedis, type TestRedis } from "./helpers/redis.js";
 
 let redis: TestRedis;
-let client: ClusterClient;
+let client: FitClient;
 const prefix = uniquePrefix("watch");
 const storage = new Storage();
 
 beforeAll(async () => {
   redis = await useRedis();
-  client = await ClusterClient.connect(redis.url, prefix);
+  client = await FitClient.connect(redis.url, prefix);
 });
 
 afterAll(async () => {

@@ -5,7 +5,7 @@
 import { isMainThread, threadId } from "node:worker_threads";
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
 
-/** @type {import("@featurewise/jobs/cluster").JobKind<{runId: string, text: string}, object, {warmed: boolean, jobs: number}>} */
+/** @type {import("@featurewise/queue").JobKind<{runId: string, text: string}, object, {warmed: boolean, jobs: number}>} */
 const echoJob = {
   queue: "echo",
   onThread: true,

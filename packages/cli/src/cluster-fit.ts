@@ -1,5 +1,5 @@
 import { redactRedisUrl, type FitOptions } from "@featurewise/jobs";
-import { ClusterClient, submitFit, watchFit } from "@featurewise/jobs/cluster/client";
+import { FitClient, submitFit, watchFit } from "@featurewise/jobs/cluster/client";
 import type { Storage } from "@featurewise/storage";
 import { ClusterProgressLine } from "./cluster-progress.js";
 import { clusterFlagsFor, clusterTarget } from "./cluster-options.js";
@@ -29,7 +29,7 @@ export async function runClusterFit(
     flags.redis === undefined ? {} : { redis: flags.redis },
     process.env,
   );
-  const client = await ClusterClient.connect(target.redisUrl, target.prefix);
+  const client = await FitClient.connect(target.redisUrl, target.prefix);
   try {
     const fitId = await submitFit(client, options);
     process.stderr.write(

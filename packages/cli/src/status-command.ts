@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import type { ClusterClient, FitStatus } from "@featurewise/jobs/cluster/client";
+import type { FitClient, FitStatus } from "@featurewise/jobs/cluster/client";
 import { addClusterOptions, clusterTarget, type ClusterFlags } from "./cluster-options.js";
 
 interface StatusFlags extends ClusterFlags {
@@ -13,11 +13,11 @@ const cluster = () => import("@featurewise/jobs/cluster/client");
 /** Runs `work` with a client of the cluster the flags name. */
 async function withClient<T>(
   flags: ClusterFlags,
-  work: (client: ClusterClient) => Promise<T>,
+  work: (client: FitClient) => Promise<T>,
 ): Promise<T> {
   const target = clusterTarget(flags, process.env);
-  const { ClusterClient } = await cluster();
-  const client = await ClusterClient.connect(target.redisUrl, target.prefix);
+  const { FitClient } = await cluster();
+  const client = await FitClient.connect(target.redisUrl, target.prefix);
   try {
     return await work(client);
   } finally {

@@ -67,7 +67,8 @@ export function workerCommand(): Command {
       process.stderr.write(`${new Date().toISOString()} worker ${name}: ${line}\n`);
     };
     parseChoice("--backend", flags.backend, BACKEND_NAMES);
-    const { parseFaultPlan, startClusterWorker } = await import("@featurewise/jobs/cluster");
+    const { startClusterWorker } = await import("@featurewise/jobs/cluster");
+    const { parseFaultPlan } = await import("@featurewise/queue");
     const worker = await startClusterWorker({
       redisUrl: target.redisUrl,
       prefix: target.prefix,

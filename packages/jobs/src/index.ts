@@ -24,10 +24,10 @@ export { checkFitOutput, checkTransformOutput } from "./output-checks.js";
 export {
   DEFAULT_QUEUE_PREFIX,
   DEFAULT_RETRY,
-  QUEUE_NAMES,
   QUEUE_PREFIX_PATTERN,
   type ClusterSettings,
-  type QueueName,
   type RetrySettings,
-} from "./cluster/cluster-settings.js";
-export { parseRedisUrl, redactRedisUrl } from "./cluster/redis-url.js";
+  parseRedisUrl,
+  redactRedisUrl,
+} from "@featurewise/queue/client";
+export { QUEUE_NAMES, type QueueName } from "./cluster/fit-queues.js";

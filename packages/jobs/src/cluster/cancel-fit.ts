@@ -1,4 +1,4 @@
-import type { ClusterClient } from "./cluster-client.js";
+import type { FitClient } from "./fit-client.js";
 import { jobIds } from "./fit-names.js";
 import { unknownFitError } from "./fit-outcome.js";
 import type { FitState } from "./fit-state.js";
@@ -19,7 +19,7 @@ export interface CancelResult {
  * from the queues once no job of it is running.
  * @throws FeaturewiseError NOT_FOUND for an unknown fit id
  */
-export async function cancelFit(client: ClusterClient, fitId: string): Promise<CancelResult> {
+export async function cancelFit(client: FitClient, fitId: string): Promise<CancelResult> {
   const status = await client.fits.read(fitId);
   if (status === null) {
     throw unknownFitError(fitId, client.prefix);

@@ -4,7 +4,8 @@
  * (workers, flows, sandboxes), so that a CLI that submits a fit starts
  * quickly. `@featurewise/jobs/cluster` exports all of this and the worker.
  */
-export { ClusterClient } from "./cluster-client.js";
+export { FitClient } from "./fit-client.js";
+export { QUEUE_NAMES, type QueueName } from "./fit-queues.js";
 export { submitFit } from "./submit-fit.js";
 export { watchFit, type WatchOptions, type WatchProgress } from "./watch-fit.js";
 export { cancelFit, type CancelResult } from "./cancel-fit.js";

@@ -6,9 +6,9 @@ import { folderWalk, StreamingPlan } from "../fit-plan.js";
 import { checkFitOutput } from "../output-checks.js";
 import { buildFitFlow, childJobOptions, validateFlow } from "./fit-flow.js";
 import { jobIds, planKey, shardKeys } from "./fit-names.js";
-import { injectFaults, type FaultPlan } from "./faults.js";
+import { injectFaults, type FaultPlan } from "@featurewise/queue";
 import { FINAL_STATES, type FitStateStore } from "./fit-state.js";
-import { fitEndedError } from "./job-errors.js";
+import { fitEndedError } from "./fit-ended-error.js";
 import { parsePayload, type CoordinatorPayload, type ShardPayload } from "./payloads.js";
 
 /** What the coordinator needs from its worker process. */

@@ -8,7 +8,7 @@
  */
 import type { FlowJobNode, FlowJob, JobsOptions } from "bullmq";
 import { DEFAULT_FAN_IN, reduceTreeLevels } from "@featurewise/core";
-import { RETENTION_SECONDS, type RetrySettings } from "./cluster-settings.js";
+import { RETENTION_SECONDS, type RetrySettings } from "@featurewise/queue/client";
 import { jobIds, reduceKeys, type NodeKeys } from "./fit-names.js";
 import {
   isPayloadKind,

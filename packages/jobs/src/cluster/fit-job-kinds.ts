@@ -11,8 +11,8 @@ import { runCoordinatorJob, type CoordinatorContext } from "./coordinator-job.js
 import { runFinalizeJob, type FinalizeJobResult } from "./finalize-job.js";
 import { jobIds } from "./fit-names.js";
 import { FINAL_STATES, FitStateStore } from "./fit-state.js";
-import { defineJob, type AnyJobKind, type JobEnvironment } from "./job-kind.js";
-import { fitEndedError } from "./job-errors.js";
+import { defineJob, type AnyJobKind, type JobEnvironment } from "@featurewise/queue";
+import { fitEndedError } from "./fit-ended-error.js";
 import { parsePayload } from "./payloads.js";
 import { runReduceJob } from "./reduce-job.js";
 import { runShardJob, type ShardJobResult } from "./shard-job.js";

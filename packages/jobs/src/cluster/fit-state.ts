@@ -5,7 +5,11 @@
  * `cancel` read it.
  */
 import type { ErrorCode } from "@featurewise/core";
-import { FINAL_STATES as RUN_FINAL_STATES, RunStateStore, type RunFailure } from "./run-state.js";
+import {
+  FINAL_STATES as RUN_FINAL_STATES,
+  RunStateStore,
+  type RunFailure,
+} from "@featurewise/queue/client";
 
 /** Where a fit is. */
 export type FitState =

@@ -1,8 +1,9 @@
+import { shortenOpenBlasSpin } from "@featurewise/linalg";
 import {
   startWorkerProcess,
   type ClusterWorker,
   type WorkerProcessOptions,
-} from "./cluster-worker.js";
+} from "@featurewise/queue";
 import { FIT_JOB_MODULE } from "./fit-job-kinds.js";
 
 /** How a featurewise worker process serves the cluster. */
@@ -13,5 +14,6 @@ export interface ClusterWorkerOptions extends Omit<WorkerProcessOptions, "jobMod
 
 /** Starts a worker process that serves the fit's job kinds, and any more that `jobModules` add. */
 export function startClusterWorker(o: ClusterWorkerOptions): Promise<ClusterWorker> {
+  shortenOpenBlasSpin(); // before the sandbox threads (and their copies of the environment) start
   return startWorkerProcess({ ...o, jobModules: [FIT_JOB_MODULE, ...(o.jobModules ?? [])] });
 }

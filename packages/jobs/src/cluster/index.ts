@@ -1,12 +1,7 @@
-/** The cluster executor: BullMQ queues on Redis, worker processes, fit submission and status. */
+/**
+ * The fit on the cluster: its job kinds, the worker that serves them, fit
+ * submission and status. The plumbing (queues, workers, the job-kind
+ * registry, run records) is `@featurewise/queue`'s.
+ */
 export * from "./client.js";
-export {
-  startWorkerProcess,
-  type ClusterWorker,
-  type WorkerProcessOptions,
-} from "./cluster-worker.js";
 export { startClusterWorker, type ClusterWorkerOptions } from "./fit-worker.js";
-export { defineJob, type AnyJobKind, type JobKind, type RunHooks } from "./job-kind.js";
-export { JobRegistry, loadJobRegistry } from "./job-registry.js";
-export { RunStateStore, type RunFailure } from "./run-state.js";
-export { parseFaultPlan, type FaultPlan } from "./faults.js";

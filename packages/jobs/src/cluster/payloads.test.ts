@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { UnrecoverableError } from "bullmq";
 import { ErrorCodes, FeaturewiseError, isFeaturewiseError } from "@featurewise/core";
-import { parseFaultPlan } from "./faults.js";
+import { parseFaultPlan } from "@featurewise/queue";
 import { jobIds, newFitId, reduceKeys, shardKeys } from "./fit-names.js";
-import { toJobError } from "./job-errors.js";
+import { toJobError } from "@featurewise/queue";
 import { planRangeShards, syntheticKey, type SourceItem } from "@featurewise/dataset";
 import { parsePayload } from "./payloads.js";
 

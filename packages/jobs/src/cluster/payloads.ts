@@ -16,7 +16,8 @@ import {
 } from "@featurewise/core/options";
 import type { ShardSpec } from "@featurewise/dataset";
 import type { FitOptions, OnError } from "../fit-options.js";
-import { FIT_ID_PATTERN, type RetrySettings } from "./cluster-settings.js";
+import type { RetrySettings } from "@featurewise/queue/client";
+import { FIT_ID_PATTERN } from "./fit-queues.js";
 import type { NodeKeys } from "./fit-names.js";
 
 const fitId = z.string().regex(FIT_ID_PATTERN);

@@ -1,8 +1,8 @@
 import { parseLocation } from "@featurewise/storage";
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
 import type { FitOptions } from "../fit-options.js";
-import type { ClusterClient } from "./cluster-client.js";
-import { DEFAULT_RETRY, type RetrySettings } from "./cluster-settings.js";
+import type { FitClient } from "./fit-client.js";
+import { DEFAULT_RETRY, type RetrySettings } from "@featurewise/queue/client";
 import { jobOptions } from "./fit-flow.js";
 import { jobIds, newFitId } from "./fit-names.js";
 import { parsePayload, type CoordinatorPayload } from "./payloads.js";
@@ -16,7 +16,7 @@ import { parsePayload, type CoordinatorPayload } from "./payloads.js";
  * @throws FeaturewiseError INVALID_ARGUMENT when the options do not validate
  */
 export async function submitFit(
-  client: ClusterClient,
+  client: FitClient,
   options: FitOptions,
   retry: RetrySettings = DEFAULT_RETRY,
 ): Promise<string> {

@@ -13,9 +13,8 @@ import { BufferPool } from "../buffer-pool.js";
 import type { Decoder } from "../decode-stream.js";
 import { FitStateStore, FINAL_STATES } from "./fit-state.js";
 import type { JobContext } from "./job-context.js";
-import { fitEndedError } from "./job-errors.js";
-import type { WorkerSettings } from "./job-kind.js";
-import { createRedis } from "./redis-connection.js";
+import { createRedis, type WorkerSettings } from "@featurewise/queue";
+import { fitEndedError } from "./fit-ended-error.js";
 
 /** The settings a worker process gives its sandbox threads. */
 export type ThreadSettings = WorkerSettings;

@@ -1,7 +1,7 @@
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
 import type { Storage } from "@featurewise/storage";
 import type { FitResult } from "../embedded-fit.js";
-import type { ClusterClient } from "./cluster-client.js";
+import type { FitClient } from "./fit-client.js";
 import type { FinalizeJobResult } from "./finalize-job.js";
 import { jobIds } from "./fit-names.js";
 import { fitFailedError, readFitResult, unknownFitError } from "./fit-outcome.js";
@@ -30,7 +30,7 @@ export interface WatchOptions {
 
 /** Waits `ms`, or less when the fit's state changes (or changed since the last wait). */
 function wakeOnChange(
-  client: ClusterClient,
+  client: FitClient,
   fitId: string,
 ): { pause(ms: number): Promise<void>; stop(): void } {
   let changed = false;
@@ -66,7 +66,7 @@ function wakeOnChange(
  *   code when the fit failed
  */
 export async function watchFit(
-  client: ClusterClient,
+  client: FitClient,
   storage: Storage,
   fitId: string,
   onProgress: (p: WatchProgress) => void = () => {},
@@ -133,7 +133,7 @@ export async function watchFit(
  * before writing it), told from its root jobs' states.
  */
 async function endedByJobs(
-  client: ClusterClient,
+  client: FitClient,
   status: FitStatus,
 ): Promise<
   { state: "succeeded"; artifact: string } | { state: "failed"; status: FitStatus } | null

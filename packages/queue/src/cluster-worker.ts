@@ -5,14 +5,15 @@
  * the others run on the main thread. The main thread also keeps each run's
  * record up to date through the kinds' hooks as their jobs start, finish
  * or fail. Nothing here knows what a fit is: the fit's kinds come in as a
- * job module (fit-job-kinds.ts), like any other kind.
+ * job module (`@featurewise/fit`'s fit-job-kinds.ts), like any other kind,
+ * and what the process needs before its threads start (OpenBLAS' spin
+ * setting) is set by whoever starts it (the fit's `startClusterWorker`).
  */
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { ChildPool, Worker, type Job } from "bullmq";
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
 import type { StorageConfig } from "@featurewise/storage";
-import { shortenOpenBlasSpin } from "@featurewise/linalg";
 import type { FaultPlan } from "./faults.js";
 import { toJobError, unknownJobName, type JobError } from "./job-errors.js";
 import type { AnyJobKind, RunHooks, WorkerSettings } from "./job-kind.js";
@@ -65,13 +66,12 @@ export interface ClusterWorker {
 
 const PROCESSOR = fileURLToPath(
   import.meta.url.endsWith(".ts")
-    ? new URL("../../dist/cluster/sandbox-processor.js", import.meta.url)
+    ? new URL("../dist/sandbox-processor.js", import.meta.url)
     : new URL("./sandbox-processor.js", import.meta.url),
 );
 
 /** Connects, checks Redis' eviction policy, loads the job kinds and starts serving their queues. */
 export async function startWorkerProcess(o: WorkerProcessOptions): Promise<ClusterWorker> {
-  shortenOpenBlasSpin(); // before the sandbox threads (and their copies of the environment) start
   const registry = await loadJobRegistry(o.jobModules);
   const queues = o.queues ?? registry.queues();
   const kinds = queues.map((queue) => {

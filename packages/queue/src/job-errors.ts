@@ -2,7 +2,7 @@
  * Which job failures are worth retrying. Bad input (a corrupt image under
  * `--on-error fail`, a source that is not there, a malformed job) fails the
  * same way every time, so it becomes BullMQ's UnrecoverableError and fails
- * the fit at once instead of after a storm of retries; everything else
+ * the run (a fit) at once instead of after a storm of retries; everything else
  * (I/O, a backend that did not load on this node, a crash) is retried with
  * backoff.
  */
@@ -30,11 +30,6 @@ export function toJobError(err: unknown, where: string): JobError {
     : new Error(message, { cause: err });
   if (isFeaturewiseError(err)) out.code = err.code;
   return out;
-}
-
-/** Thrown when a job of a fit that already failed or was cancelled comes up: no work, no retry. */
-export function fitEndedError(fitId: string, state: string): JobError {
-  return new UnrecoverableError(`fit ${fitId} is ${state}; job skipped`);
 }
 
 /** A job that no registered kind runs (a name its queue does not know): it would fail the same way on every attempt. */

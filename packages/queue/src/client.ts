@@ -1,0 +1,25 @@
+/**
+ * The submitting side of the cluster (what `fit`, `status` and `cancel`
+ * need): Redis connections, the run records and BullMQ's `Queue` class
+ * alone, without the worker side (workers, flows, sandboxes), so that a CLI
+ * that submits a run starts quickly. `@featurewise/queue` exports all of
+ * this and the worker.
+ */
+export { ClusterClient } from "./cluster-client.js";
+export {
+  DEFAULT_QUEUE_PREFIX,
+  DEFAULT_RETRY,
+  QUEUE_PREFIX_PATTERN,
+  RETENTION_SECONDS,
+  type ClusterSettings,
+  type RetrySettings,
+} from "./cluster-settings.js";
+export { parseRedisUrl, redactRedisUrl } from "./redis-url.js";
+export { connectClient, createRedis, type RedisRole } from "./redis-connection.js";
+export {
+  FINAL_STATES,
+  runKind,
+  RunStateStore,
+  type RunFailure,
+  type RunState,
+} from "./run-state.js";
