@@ -18,6 +18,9 @@ export default defineConfig({
       "@featurewise/jobs/cluster": fileURLToPath(
         new URL("./packages/jobs/src/cluster/index.ts", import.meta.url),
       ),
+      "@featurewise/queue/settings": fileURLToPath(
+        new URL("./packages/queue/src/settings.ts", import.meta.url),
+      ),
       "@featurewise/queue/client": fileURLToPath(
         new URL("./packages/queue/src/client.ts", import.meta.url),
       ),
@@ -25,6 +28,7 @@ export default defineConfig({
       "@featurewise/storage": pkg("storage"),
       "@featurewise/dataset": pkg("dataset"),
       "@featurewise/linalg": pkg("linalg"),
+      "@featurewise/pipeline": pkg("pipeline"),
       "@featurewise/jobs": pkg("jobs"),
       "@featurewise/predict": pkg("predict"),
     },

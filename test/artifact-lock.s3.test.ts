@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { isFeaturewiseError } from "@featurewise/core";
-import { ARTIFACT_LOCK_KEY, ArtifactLock } from "@featurewise/jobs";
+import { ARTIFACT_LOCK_KEY, ArtifactLock } from "@featurewise/pipeline";
 import { readStorageConfig, Storage } from "@featurewise/storage";
 import { startS3Server, type S3Server } from "./helpers/s3-server.js";
 

@@ -1,4 +1,5 @@
-import { redactRedisUrl, type FitOptions } from "@featurewise/jobs";
+import { redactRedisUrl } from "@featurewise/queue/settings";
+import { type FitOptions } from "@featurewise/jobs";
 import { FitClient, submitFit, watchFit } from "@featurewise/jobs/cluster/client";
 import type { Storage } from "@featurewise/storage";
 import { ClusterProgressLine } from "./cluster-progress.js";

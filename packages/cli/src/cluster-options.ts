@@ -5,7 +5,7 @@ import {
   parseRedisUrl,
   QUEUE_PREFIX_PATTERN,
   redactRedisUrl,
-} from "@featurewise/jobs";
+} from "@featurewise/queue/settings";
 
 /** Where a command finds the cluster. */
 export interface ClusterTarget {

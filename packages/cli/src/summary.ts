@@ -1,4 +1,5 @@
-import type { FitResult, TransformResult } from "@featurewise/jobs";
+import type { FitResult } from "@featurewise/jobs";
+import type { TransformResult } from "@featurewise/pipeline";
 
 /** The fit summary for people: counts, per-channel statistics, speed. */
 export function formatFitSummary({ stats, location }: FitResult): string {

@@ -5,7 +5,7 @@ import {
   TRANSFORM_DEFAULTS,
   TRANSFORM_DTYPES,
 } from "@featurewise/core";
-import { runTransform } from "@featurewise/jobs";
+import { runTransform } from "@featurewise/pipeline";
 import { readStorageConfig, Storage } from "@featurewise/storage";
 import { addDecodeOptions, decodeFromOptions, type DecodeFlags } from "./decode-options.js";
 import { addFitOption } from "./option-help.js";

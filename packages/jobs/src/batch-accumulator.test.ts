@@ -8,7 +8,7 @@ import {
   type MomentsKind,
 } from "@featurewise/core";
 import { BatchAccumulator } from "./batch-accumulator.js";
-import { BufferPool } from "./buffer-pool.js";
+import { BufferPool } from "@featurewise/pipeline";
 
 const shape: ImageShape = { height: 3, width: 2, channels: 3 };
 const dim = flatSize(shape);

@@ -10,7 +10,7 @@ import {
   type Moments,
   type MomentsKind,
 } from "@featurewise/core";
-import type { BufferPool } from "./buffer-pool.js";
+import type { BufferPool } from "@featurewise/pipeline";
 
 /**
  * Sums a shard's 8-bit images exactly and turns the sums into moments once,

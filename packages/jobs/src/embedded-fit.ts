@@ -8,13 +8,17 @@ import {
 } from "@featurewise/core";
 import { DecodePool, openSource, withOpenShard, type ShardSpec } from "@featurewise/dataset";
 import { Storage, type ObjectStore } from "@featurewise/storage";
-import { selectBackend, type SelectedBackend } from "./backends.js";
-import { ArtifactLock } from "./artifact-lock.js";
-import { folderWalk, StreamingPlan } from "./fit-plan.js";
-import { checkFitOutput } from "./output-checks.js";
+import {
+  ArtifactLock,
+  BufferPool,
+  checkFitOutput,
+  folderWalk,
+  runInOrder,
+  selectBackend,
+  type SelectedBackend,
+} from "@featurewise/pipeline";
+import { FitPlan } from "./fit-plan.js";
 import type { FitOptions, FitProgress } from "./fit-options.js";
-import { BufferPool } from "./buffer-pool.js";
-import { runInOrder } from "./ordered-pool.js";
 import { checkSkipped } from "./skip-limit-check.js";
 import { writeArtifact } from "./write-artifact.js";
 import { computeShardMoments, type ShardContext, type ShardResult } from "./shard-moments.js";
@@ -103,7 +107,7 @@ async function fitLocked(
   const skipped: SkippedItem[] = [];
   let done = 0;
   // Listing events carry the images done so far: done never goes back while the listing runs.
-  const plan = new StreamingPlan(source, options, (listed) =>
+  const plan = new FitPlan(source, options, (listed) =>
     onProgress({ phase: "listing", done, total: null, skipped: skipped.length, listed }),
   );
   const imageShape = await plan.imageShape();

@@ -1,4 +1,3 @@
-export { BACKEND_NAMES, selectBackend, type SelectedBackend } from "./backends.js";
 export { runEmbeddedFit, type FitResult } from "./embedded-fit.js";
 export {
   DEFAULT_MAX_ZCA_BYTES,
@@ -6,19 +5,14 @@ export {
   type FitProgress,
   type OnError,
 } from "./fit-options.js";
-export { checkZcaSize, formatBytes, resolveImageShape } from "./fit-plan.js";
-export { computeShardMoments, type ShardContext, type ShardResult } from "./shard-moments.js";
-// How every pipeline reads a shard's images (with withOpenShard from @featurewise/dataset).
-export { ShardImages, type ShardImagesOptions, type UsableImage } from "./shard-images.js";
-export { decodeOnThisThread, type Decoder, type DecodeStreamOptions } from "./decode-stream.js";
 export {
-  keysFileName,
-  runTransform,
-  type TransformOptions,
-  type TransformResult,
-} from "./transform.js";
-export { ARTIFACT_LOCK_KEY, ArtifactLock, type ArtifactLockOptions } from "./artifact-lock.js";
-export { checkFitOutput, checkTransformOutput } from "./output-checks.js";
+  checkZcaSize,
+  FitPlan,
+  formatBytes,
+  momentsKindOf,
+  type FitPlanOptions,
+} from "./fit-plan.js";
+export { computeShardMoments, type ShardContext, type ShardResult } from "./shard-moments.js";
 // Cluster settings and URL checks are light; the cluster itself (BullMQ,
 // ioredis) is under "@featurewise/jobs/cluster", loaded only by those who run one.
 export {
@@ -29,5 +23,5 @@ export {
   type RetrySettings,
   parseRedisUrl,
   redactRedisUrl,
-} from "@featurewise/queue/client";
+} from "@featurewise/queue/settings";
 export { QUEUE_NAMES, type QueueName } from "./cluster/fit-queues.js";

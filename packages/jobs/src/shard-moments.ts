@@ -9,12 +9,8 @@ import type {
 } from "@featurewise/core";
 import { collectEvery, type ImageSource, type OpenShard } from "@featurewise/dataset";
 import { BatchAccumulator } from "./batch-accumulator.js";
-import type { BufferPool } from "./buffer-pool.js";
-import type { DecodeStreamOptions } from "./decode-stream.js";
+import { type BufferPool, type DecodeStreamOptions, ShardImages } from "@featurewise/pipeline";
 import type { OnError } from "./fit-options.js";
-import { ShardImages } from "./shard-images.js";
-
-export { describeShape, unusable } from "./shard-images.js";
 
 /** Keeps this thread's RSS flat however many images pass (see collectEvery). */
 const steady = collectEvery(2000);

@@ -15,7 +15,7 @@ import {
   type ImageShape,
   type SkippedItem,
 } from "@featurewise/core";
-import { describeShape } from "./shard-moments.js";
+import { describeShape } from "@featurewise/pipeline";
 
 /** Reason groups named in the message; the rest are counted. */
 const SHOWN_REASONS = 3;

@@ -14,9 +14,8 @@ import {
   type StatsDocument,
 } from "@featurewise/core";
 import type { ObjectStore } from "@featurewise/storage";
-import type { ArtifactLock } from "./artifact-lock.js";
+import { type ArtifactLock, putParts } from "@featurewise/pipeline";
 import type { FitOptions } from "./fit-options.js";
-import { putParts } from "./put-parts.js";
 
 /** Everything besides the moments that goes into an artifact. */
 export interface ArtifactContext {

@@ -6,15 +6,7 @@
  * this and the worker.
  */
 export { ClusterClient } from "./cluster-client.js";
-export {
-  DEFAULT_QUEUE_PREFIX,
-  DEFAULT_RETRY,
-  QUEUE_PREFIX_PATTERN,
-  RETENTION_SECONDS,
-  type ClusterSettings,
-  type RetrySettings,
-} from "./cluster-settings.js";
-export { parseRedisUrl, redactRedisUrl } from "./redis-url.js";
+export * from "./settings.js";
 export { connectClient, createRedis, type RedisRole } from "./redis-connection.js";
 export {
   FINAL_STATES,

@@ -2,8 +2,8 @@ import type { FlowProducer, Queue } from "bullmq";
 import { flatSize } from "@featurewise/core";
 import { openSource, withoutItems, type ShardSpec } from "@featurewise/dataset";
 import type { Storage } from "@featurewise/storage";
-import { folderWalk, StreamingPlan } from "../fit-plan.js";
-import { checkFitOutput } from "../output-checks.js";
+import { FitPlan } from "../fit-plan.js";
+import { checkFitOutput, folderWalk } from "@featurewise/pipeline";
 import { buildFitFlow, childJobOptions, validateFlow } from "./fit-flow.js";
 import { jobIds, planKey, shardKeys } from "./fit-names.js";
 import { injectFaults, type FaultPlan } from "@featurewise/queue";
@@ -50,7 +50,7 @@ export async function runCoordinatorJob(
   const source = openSource(options.source, ctx.storage, folderWalk(options));
   const store = ctx.storage.open(options.out);
   await checkFitOutput(store, options.source);
-  const plan = new StreamingPlan(source, options);
+  const plan = new FitPlan(source, options);
   const imageShape = await plan.imageShape();
   const kind = plan.kind;
 

@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import { coupleFlags, mergeAll, type Moments } from "@featurewise/core";
 import { openSource } from "@featurewise/dataset";
 import type { ObjectStore } from "@featurewise/storage";
-import { ArtifactLock } from "../artifact-lock.js";
+import { ArtifactLock } from "@featurewise/pipeline";
 import { checkSkipped } from "../skip-limit-check.js";
 import { writeArtifact } from "../write-artifact.js";
 import { doneKey, runPrefix } from "./fit-names.js";

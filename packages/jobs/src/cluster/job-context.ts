@@ -1,7 +1,5 @@
 import type { Storage } from "@featurewise/storage";
-import type { SelectedBackend } from "../backends.js";
-import type { BufferPool } from "../buffer-pool.js";
-import type { Decoder } from "../decode-stream.js";
+import type { BufferPool, Decoder, SelectedBackend } from "@featurewise/pipeline";
 
 /** What the shard, reduce and finalize jobs need from the process that runs them. */
 export interface JobContext {

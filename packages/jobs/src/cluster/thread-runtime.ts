@@ -8,9 +8,12 @@
  */
 import { DecodePool } from "@featurewise/dataset";
 import { Storage } from "@featurewise/storage";
-import { selectBackend, type SelectedBackend } from "../backends.js";
-import { BufferPool } from "../buffer-pool.js";
-import type { Decoder } from "../decode-stream.js";
+import {
+  BufferPool,
+  type Decoder,
+  selectBackend,
+  type SelectedBackend,
+} from "@featurewise/pipeline";
 import { FitStateStore, FINAL_STATES } from "./fit-state.js";
 import type { JobContext } from "./job-context.js";
 import { createRedis, type WorkerSettings } from "@featurewise/queue";

@@ -19,7 +19,7 @@ import {
   type SkippedItem,
 } from "@featurewise/core";
 import type { ObjectStore } from "@featurewise/storage";
-import { putParts } from "../put-parts.js";
+import { putParts } from "@featurewise/pipeline";
 import type { NodeKeys } from "./fit-names.js";
 
 /** What a node's sidecar holds. */

@@ -21,9 +21,9 @@ import {
 import { openSource, withOpenShard, type ShardSpec } from "@featurewise/dataset";
 import { parentLocation, Storage } from "@featurewise/storage";
 import { selectBackend } from "./backends.js";
-import { folderWalk, resolveImageShape } from "./fit-plan.js";
+import { folderWalk, resolveImageShape } from "./streaming-plan.js";
 import { checkTransformOutput } from "./output-checks.js";
-import type { OnError } from "./fit-options.js";
+import type { OnError } from "@featurewise/core";
 import { ShardImages } from "./shard-images.js";
 
 /**

@@ -8,7 +8,7 @@ import {
 } from "@featurewise/core";
 import type { DecodedImage, ImageSource, OpenShard, SourceItem } from "@featurewise/dataset";
 import { decodeInOrder, type DecodeResult, type DecodeStreamOptions } from "./decode-stream.js";
-import type { OnError } from "./fit-options.js";
+import type { OnError } from "@featurewise/core";
 
 /** How a shard's images are read, and what happens to those that cannot be used. */
 export interface ShardImagesOptions {

@@ -1,0 +1,15 @@
+/**
+ * What a CLI needs to name a cluster before it connects to one (queue
+ * prefix, retry defaults, Redis URL checks): no ioredis, no BullMQ, so
+ * every command can import it at start. `@featurewise/queue/client` and
+ * `@featurewise/queue` export it too.
+ */
+export {
+  DEFAULT_QUEUE_PREFIX,
+  DEFAULT_RETRY,
+  QUEUE_PREFIX_PATTERN,
+  RETENTION_SECONDS,
+  type ClusterSettings,
+  type RetrySettings,
+} from "./cluster-settings.js";
+export { parseRedisUrl, redactRedisUrl } from "./redis-url.js";
