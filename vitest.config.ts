@@ -12,11 +12,11 @@ export default defineConfig({
         new URL("./packages/core/src/options/options-schema.ts", import.meta.url),
       ),
       "@featurewise/core": pkg("core"),
-      "@featurewise/jobs/cluster/client": fileURLToPath(
-        new URL("./packages/jobs/src/cluster/client.ts", import.meta.url),
+      "@featurewise/fit/cluster/client": fileURLToPath(
+        new URL("./packages/fit/src/cluster/client.ts", import.meta.url),
       ),
-      "@featurewise/jobs/cluster": fileURLToPath(
-        new URL("./packages/jobs/src/cluster/index.ts", import.meta.url),
+      "@featurewise/fit/cluster": fileURLToPath(
+        new URL("./packages/fit/src/cluster/index.ts", import.meta.url),
       ),
       "@featurewise/queue/settings": fileURLToPath(
         new URL("./packages/queue/src/settings.ts", import.meta.url),
@@ -29,7 +29,7 @@ export default defineConfig({
       "@featurewise/dataset": pkg("dataset"),
       "@featurewise/linalg": pkg("linalg"),
       "@featurewise/pipeline": pkg("pipeline"),
-      "@featurewise/jobs": pkg("jobs"),
+      "@featurewise/fit": pkg("fit"),
       "@featurewise/predict": pkg("predict"),
     },
   },

@@ -2,7 +2,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isFeaturewiseError } from "@featurewise/core";
 import { encodeTar } from "@featurewise/dataset";
-import { type FitOptions, runEmbeddedFit } from "@featurewise/jobs";
+import { type FitOptions, runEmbeddedFit } from "@featurewise/fit";
 import { runTransform } from "@featurewise/pipeline";
 import { readStorageConfig, Storage } from "@featurewise/storage";
 import { startFaultProxy, type FaultPlan } from "./helpers/fault-proxy.js";

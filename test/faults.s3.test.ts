@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runEmbeddedFit } from "@featurewise/jobs";
+import { runEmbeddedFit } from "@featurewise/fit";
 import { readStorageConfig, Storage } from "@featurewise/storage";
 import {
   startFaultProxy,

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FitProgress, runEmbeddedFit } from "@featurewise/jobs";
+import { type FitProgress, runEmbeddedFit } from "@featurewise/fit";
 import { fitOptions } from "./helpers/s3-datasets.js";
 
 const COUNT = 3000;

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARTIFACT_FILES } from "@featurewise/core";
-import { type FitOptions, runEmbeddedFit } from "@featurewise/jobs";
+import { type FitOptions, runEmbeddedFit } from "@featurewise/fit";
 import type { Storage } from "@featurewise/storage";
 import { fitOptions, startS3Dataset, tarShards, type S3Dataset } from "./helpers/s3-datasets.js";
 

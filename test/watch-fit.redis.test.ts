@@ -2,7 +2,7 @@
 // the fit's record is written here as a worker would write it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Storage } from "@featurewise/storage";
-import { FitClient, watchFit } from "@featurewise/jobs/cluster/client";
+import { FitClient, watchFit } from "@featurewise/fit/cluster/client";
 import { deletePrefix, uniquePrefix, useRedis, type TestRedis } from "./helpers/redis.js";
 
 let redis: TestRedis;

@@ -4,7 +4,7 @@ import path from "node:path";
 import { vi } from "vitest";
 import { FIT_DEFAULTS } from "@featurewise/core";
 import { encodeTar, writeSyntheticImages } from "@featurewise/dataset";
-import type { FitOptions } from "@featurewise/jobs";
+import type { FitOptions } from "@featurewise/fit";
 import { readStorageConfig, Storage, type ObjectStore } from "@featurewise/storage";
 import { startS3Server, type S3Server } from "./s3-server.js";
 

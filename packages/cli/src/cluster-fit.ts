@@ -1,6 +1,6 @@
 import { redactRedisUrl } from "@featurewise/queue/settings";
-import { type FitOptions } from "@featurewise/jobs";
-import { FitClient, submitFit, watchFit } from "@featurewise/jobs/cluster/client";
+import { type FitOptions } from "@featurewise/fit";
+import { FitClient, submitFit, watchFit } from "@featurewise/fit/cluster/client";
 import type { Storage } from "@featurewise/storage";
 import { ClusterProgressLine } from "./cluster-progress.js";
 import { clusterFlagsFor, clusterTarget } from "./cluster-options.js";

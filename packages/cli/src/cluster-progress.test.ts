@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FitStatus } from "@featurewise/jobs/cluster/client";
+import type { FitStatus } from "@featurewise/fit/cluster/client";
 import { ClusterProgressLine } from "./cluster-progress.js";
 
 const status = (s: Partial<FitStatus>): FitStatus => ({

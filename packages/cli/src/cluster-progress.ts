@@ -1,4 +1,4 @@
-import type { WatchProgress } from "@featurewise/jobs/cluster/client";
+import type { WatchProgress } from "@featurewise/fit/cluster/client";
 import type { ProgressStream } from "./progress-bar.js";
 
 /**

@@ -10,7 +10,7 @@ import {
   PROFILES,
   type FitOptions,
 } from "@featurewise/core";
-import { runEmbeddedFit } from "@featurewise/jobs";
+import { runEmbeddedFit } from "@featurewise/fit";
 import { readStorageConfig, Storage } from "@featurewise/storage";
 import { addDecodeOptions, decodeFromOptions, type DecodeFlags } from "./decode-options.js";
 import { addFitOption } from "./option-help.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FitProgress } from "@featurewise/jobs";
+import type { FitProgress } from "@featurewise/fit";
 import { formatFitProgress, ProgressBar } from "./progress-bar.js";
 
 /** A terminal stand-in: records what is written, with a width. */

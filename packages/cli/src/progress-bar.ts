@@ -1,4 +1,4 @@
-import type { FitProgress } from "@featurewise/jobs";
+import type { FitProgress } from "@featurewise/fit";
 
 /** The stream a progress line is drawn on: a terminal's, or a test's stand-in. */
 export interface ProgressStream {

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import type { FitClient, FitStatus } from "@featurewise/jobs/cluster/client";
+import type { FitClient, FitStatus } from "@featurewise/fit/cluster/client";
 import { addClusterOptions, clusterTarget, type ClusterFlags } from "./cluster-options.js";
 
 interface StatusFlags extends ClusterFlags {
@@ -8,7 +8,7 @@ interface StatusFlags extends ClusterFlags {
 }
 
 /** The cluster modules (BullMQ, ioredis), loaded only by the commands that talk to one. */
-const cluster = () => import("@featurewise/jobs/cluster/client");
+const cluster = () => import("@featurewise/fit/cluster/client");
 
 /** Runs `work` with a client of the cluster the flags name. */
 async function withClient<T>(

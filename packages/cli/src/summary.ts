@@ -1,4 +1,4 @@
-import type { FitResult } from "@featurewise/jobs";
+import type { FitResult } from "@featurewise/fit";
 import type { TransformResult } from "@featurewise/pipeline";
 
 /** The fit summary for people: counts, per-channel statistics, speed. */

@@ -4,7 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command, Option } from "commander";
 import { BACKEND_NAMES } from "@featurewise/pipeline";
-import { QUEUE_NAMES } from "@featurewise/jobs";
+import { QUEUE_NAMES } from "@featurewise/fit";
 import { redactRedisUrl } from "@featurewise/queue/settings";
 import { readStorageConfig } from "@featurewise/storage";
 import { addClusterOptions, clusterTarget, type ClusterFlags } from "./cluster-options.js";
@@ -69,7 +69,7 @@ export function workerCommand(): Command {
       process.stderr.write(`${new Date().toISOString()} worker ${name}: ${line}\n`);
     };
     parseChoice("--backend", flags.backend, BACKEND_NAMES);
-    const { startClusterWorker } = await import("@featurewise/jobs/cluster");
+    const { startClusterWorker } = await import("@featurewise/fit/cluster");
     const { parseFaultPlan } = await import("@featurewise/queue");
     const worker = await startClusterWorker({
       redisUrl: target.redisUrl,

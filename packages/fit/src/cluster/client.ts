@@ -2,7 +2,7 @@
  * The submitting side of the cluster (`fit`, `status` and `cancel`):
  * Redis, the fit records and the coordinator queue, without the worker side
  * (workers, flows, sandboxes), so that a CLI that submits a fit starts
- * quickly. `@featurewise/jobs/cluster` exports all of this and the worker.
+ * quickly. `@featurewise/fit/cluster` exports all of this and the worker.
  */
 export { FitClient } from "./fit-client.js";
 export { QUEUE_NAMES, type QueueName } from "./fit-queues.js";
