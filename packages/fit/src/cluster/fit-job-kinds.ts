@@ -127,7 +127,7 @@ export const finalizeJob = defineJob({
   },
 });
 
-/** The fit's kinds, as a job module exports them (see job-registry.ts). */
+/** The fit's kinds, as a job module exports them (see `@featurewise/queue`'s job-registry.ts). */
 export const jobKinds: readonly AnyJobKind[] = [coordinatorJob, shardJob, reduceJob, finalizeJob];
 
 /** This module, for `jobModules` (a sandbox thread imports it by URL). */

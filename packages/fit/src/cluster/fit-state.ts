@@ -1,5 +1,5 @@
 /**
- * The record of a fit in Redis: a run record (run-state.ts) with the fit's
+ * The record of a fit in Redis: a run record (`@featurewise/queue`'s run-state.ts) with the fit's
  * fields: source, artifact location, shards done of total, images and
  * skipped. Workers write it as jobs finish; `fit` (watching), `status` and
  * `cancel` read it.
