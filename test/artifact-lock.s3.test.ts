@@ -1,23 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isFeaturewiseError } from "@featurewise/core";
 import { ARTIFACT_LOCK_KEY, ArtifactLock } from "@featurewise/pipeline";
-import { readStorageConfig, Storage } from "@featurewise/storage";
-import { startS3Server, type S3Server } from "./helpers/s3-server.js";
+import { useS3Server } from "./helpers/s3-server.js";
 
-let server: S3Server;
-let storage: Storage;
-
-beforeAll(async () => {
-  server = await startS3Server(["locks"]);
-  for (const [k, v] of Object.entries(server.env)) vi.stubEnv(k, v);
-  storage = new Storage(readStorageConfig(server.env));
-});
-
-afterAll(async () => {
-  storage?.close();
-  await server?.stop();
-  vi.unstubAllEnvs();
-});
+const s3 = useS3Server(["locks"]);
 
 /**
  * The artifact lock on S3 (issue 17, item 4). s3rver 3.7.1 ignores
@@ -26,7 +12,7 @@ afterAll(async () => {
  */
 describe("ArtifactLock on S3 (s3rver)", () => {
   it("refuses a second writer while the first holds the lock, and lets the next in after release", async () => {
-    const store = storage.open("s3://locks/run1");
+    const store = s3.storage.open("s3://locks/run1");
     const first = await ArtifactLock.acquire(store, "fit");
     expect(await store.head(ARTIFACT_LOCK_KEY)).not.toBeNull();
     const err = await ArtifactLock.acquire(store, "fit").then(
@@ -42,7 +28,7 @@ describe("ArtifactLock on S3 (s3rver)", () => {
   });
 
   it("s3rver ignores If-None-Match on PUT (the limitation the read-back covers)", async () => {
-    const store = storage.open("s3://locks/cond");
+    const store = s3.storage.open("s3://locks/cond");
     expect(await store.putIfAbsent("k", new Uint8Array([1]))).toBe(true);
     // Real S3 answers 412 here (false); s3rver 3.7.1 overwrites.
     expect(await store.putIfAbsent("k", new Uint8Array([2]))).toBe(true);

@@ -4,34 +4,20 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ErrorCodes } from "@featurewise/core";
 import { modelFilesFromStore, selectRuntime } from "@featurewise/predict";
-import { readStorageConfig, Storage } from "@featurewise/storage";
 import { maxAbsDiff, readFixture } from "../packages/predict/src/test-support.js";
-import { startS3Server, type S3Server } from "./helpers/s3-server.js";
+import { useS3Server } from "./helpers/s3-server.js";
 
-let server: S3Server;
-let storage: Storage;
-
-beforeAll(async () => {
-  server = await startS3Server(["models"]);
-  for (const [k, v] of Object.entries(server.env)) vi.stubEnv(k, v);
-  storage = new Storage(readStorageConfig(server.env));
-});
-
-afterAll(async () => {
-  storage?.close();
-  await server?.stop();
-  vi.unstubAllEnvs();
-});
+const s3 = useS3Server(["models"]);
 
 describe("models on S3", () => {
   it.each(["two-outputs", "nchw-cnn"])(
     "%s from s3:// matches torch on onnx and tfjs",
     async (name) => {
       const ref = readFixture(name);
-      const store = storage.open("s3://models/zoo");
+      const store = s3.storage.open("s3://models/zoo");
       for (const file of ["model.onnx", "model.json", "weights.bin"]) {
         await store.put(`${name}/${file}`, readFileSync(path.join(ref.folder, file)));
       }
@@ -49,7 +35,7 @@ describe("models on S3", () => {
   );
 
   it("a model.json on S3 without its weights is MODEL_INVALID naming the S3 location", async () => {
-    const store = storage.open("s3://models/broken");
+    const store = s3.storage.open("s3://models/broken");
     await store.put(
       "cnn/model.json",
       readFileSync(path.join(readFixture("cifar-cnn").folder, "model.json")),

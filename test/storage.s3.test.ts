@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isFeaturewiseError } from "@featurewise/core";
 import {
   compareKeys,
@@ -9,7 +9,7 @@ import {
   type ObjectStore,
 } from "@featurewise/storage";
 import { startFaultProxy } from "./helpers/fault-proxy.js";
-import { startS3Server, type S3Server } from "./helpers/s3-server.js";
+import { useS3Server } from "./helpers/s3-server.js";
 
 /** Deterministic pseudo-random bytes. */
 function bytesOf(size: number, seed: number): Uint8Array {
@@ -32,24 +32,11 @@ async function streamBytes(store: ObjectStore, key: string): Promise<Uint8Array>
   return new Uint8Array(Buffer.concat(await collect(store.getStream(key))));
 }
 
-let server: S3Server;
-let storage: Storage;
-
-beforeAll(async () => {
-  server = await startS3Server(["data", "empty"]);
-  for (const [k, v] of Object.entries(server.env)) vi.stubEnv(k, v);
-  storage = new Storage(readStorageConfig(server.env));
-});
-
-afterAll(async () => {
-  storage?.close();
-  await server?.stop();
-  vi.unstubAllEnvs();
-});
+const s3 = useS3Server(["data", "empty"]);
 
 describe("S3Store against s3rver", () => {
   it("round-trips objects from 0 bytes to past the multipart threshold byte for byte", async () => {
-    const store = storage.open("s3://data/roundtrip");
+    const store = s3.storage.open("s3://data/roundtrip");
     const sizes = [
       0,
       1,
@@ -72,7 +59,7 @@ describe("S3Store against s3rver", () => {
   });
 
   it("uploads a stream of chunks (multipart) without corrupting it", async () => {
-    const store = storage.open("s3://data/streamed/");
+    const store = s3.storage.open("s3://data/streamed/");
     const bytes = bytesOf(19 * 1024 * 1024 + 17, 99);
     async function* chunks() {
       for (let i = 0; i < bytes.length; i += 700_001) yield bytes.subarray(i, i + 700_001);
@@ -91,7 +78,7 @@ describe("S3Store against s3rver", () => {
   });
 
   it("lists more than 1,000 keys across pages, nested, with spaces and unicode, in byte order", async () => {
-    const store = storage.open("s3://data/many");
+    const store = s3.storage.open("s3://data/many");
     const keys: string[] = [];
     for (let i = 0; i < 1234; i++) keys.push(`flat/k-${String(i).padStart(5, "0")}.bin`);
     keys.push(
@@ -138,18 +125,18 @@ describe("S3Store against s3rver", () => {
   });
 
   it("reads whole objects with plain signed GETs on the same paths the SDK requests", async () => {
-    const store = storage.open("s3://data/paths");
+    const store = s3.storage.open("s3://data/paths");
     const keys = ["a b/c+d=e&f.bin", "ünï/日本語 😀.png", "x/!'()*~.bin", "plain.png"];
     for (const k of keys) await store.put(k, new TextEncoder().encode(k));
     const gets: Array<{ path: string; sdk: boolean }> = [];
-    const proxy = await startFaultProxy(server.port, (_n, req) => {
+    const proxy = await startFaultProxy(s3.server.port, (_n, req) => {
       if (req.method === "GET") {
         gets.push({ path: req.path, sdk: req.headers["amz-sdk-invocation-id"] !== undefined });
       }
       return null;
     });
     const through = new Storage(
-      readStorageConfig({ ...server.env, AWS_ENDPOINT_URL: proxy.endpoint }),
+      readStorageConfig({ ...s3.server.env, AWS_ENDPOINT_URL: proxy.endpoint }),
     );
     try {
       const via = through.open("s3://data/paths");
@@ -170,7 +157,7 @@ describe("S3Store against s3rver", () => {
   });
 
   it("heads, deletes, and reports missing objects and buckets as NOT_FOUND naming the URI", async () => {
-    const store = storage.open("s3://data/misc");
+    const store = s3.storage.open("s3://data/misc");
     await store.put("x.bin", bytesOf(3, 3));
     expect(await store.head("x.bin")).toMatchObject({ key: "x.bin", size: 3 } satisfies ObjectInfo);
     await store.delete("x.bin");
@@ -180,21 +167,21 @@ describe("S3Store against s3rver", () => {
     expect(isFeaturewiseError(missing, "NOT_FOUND")).toBe(true);
     expect(String(missing)).toContain("s3://data/misc/x.bin");
 
-    const noBucket = storage.open("s3://no-such-bucket/images");
+    const noBucket = s3.storage.open("s3://no-such-bucket/images");
     const listErr = await collect(noBucket.list()).catch((e: unknown) => e);
     expect(isFeaturewiseError(listErr, "NOT_FOUND")).toBe(true);
     expect(String(listErr)).toMatch(/bucket "no-such-bucket" does not exist/);
     const getErr = await noBucket.get("a.png").catch((e: unknown) => e);
     expect(isFeaturewiseError(getErr, "NOT_FOUND")).toBe(true);
-    expect(await collect(storage.open("s3://empty/").list())).toEqual([]);
+    expect(await collect(s3.storage.open("s3://empty/").list())).toEqual([]);
   });
 
   it("resumes a body that breaks off with a Range request, and retries dropped and throttled requests", async () => {
     const bytes = bytesOf(3 * 1024 * 1024 + 11, 7);
-    await storage.open("s3://data/resume").put("big.bin", bytes);
+    await s3.storage.open("s3://data/resume").put("big.bin", bytes);
     const ranges: string[] = [];
     let faults = 0;
-    const proxy = await startFaultProxy(server.port, (_n, req) => {
+    const proxy = await startFaultProxy(s3.server.port, (_n, req) => {
       if (req.headers.range !== undefined) ranges.push(String(req.headers.range));
       if (req.method !== "GET" || faults >= 3) return null;
       return [
@@ -204,7 +191,7 @@ describe("S3Store against s3rver", () => {
       ][faults++]!;
     });
     const through = new Storage(
-      readStorageConfig({ ...server.env, AWS_ENDPOINT_URL: proxy.endpoint }),
+      readStorageConfig({ ...s3.server.env, AWS_ENDPOINT_URL: proxy.endpoint }),
     );
     try {
       const back = await through.open("s3://data/resume").get("big.bin");
@@ -221,11 +208,11 @@ describe("S3Store against s3rver", () => {
   });
 
   it("says clearly when the endpoint refuses connections", async () => {
-    const proxy = await startFaultProxy(server.port, () => null);
+    const proxy = await startFaultProxy(s3.server.port, () => null);
     const endpoint = proxy.endpoint;
     await proxy.stop();
     const dead = new Storage(
-      readStorageConfig({ ...server.env, AWS_ENDPOINT_URL: endpoint, AWS_MAX_ATTEMPTS: "2" }),
+      readStorageConfig({ ...s3.server.env, AWS_ENDPOINT_URL: endpoint, AWS_MAX_ATTEMPTS: "2" }),
     );
     try {
       const err = await dead

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, vi } from "vitest";
+import { readStorageConfig, Storage } from "@featurewise/storage";
 
 const CHILD = fileURLToPath(new URL("./s3rver-child.mjs", import.meta.url));
 
@@ -41,6 +43,42 @@ export async function startS3Server(buckets: readonly string[]): Promise<S3Serve
         await exited;
       }
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An s3rver for one test file, and a Storage configured for it (valid inside the file's tests). */
+export interface S3Fixture {
+  readonly server: S3Server;
+  readonly storage: Storage;
+}
+
+/**
+ * Starts an s3rver with `buckets` before the file's tests, points this
+ * process' AWS variables at it and opens a Storage on it; undoes all of it
+ * after them.
+ */
+export function useS3Server(buckets: readonly string[]): S3Fixture {
+  let server: S3Server | undefined;
+  let storage: Storage | undefined;
+  beforeAll(async () => {
+    server = await startS3Server(buckets);
+    for (const [k, v] of Object.entries(server.env)) vi.stubEnv(k, v);
+    storage = new Storage(readStorageConfig(server.env));
+  });
+  afterAll(async () => {
+    storage?.close();
+    await server?.stop();
+    vi.unstubAllEnvs();
+  });
+  return {
+    get server() {
+      if (server === undefined) throw new Error("the s3rver starts in beforeAll");
+      return server;
+    },
+    get storage() {
+      if (storage === undefined) throw new Error("the s3rver starts in beforeAll");
+      return storage;
     },
   };
 }

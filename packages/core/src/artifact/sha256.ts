@@ -6,6 +6,7 @@
  * 75 MB at D=3072). Elsewhere WebCrypto's `subtle.digest` on the joined
  * bytes. Looked up without an import, so the core stays free of Node modules.
  */
+import { concatBytes } from "../codecs/concat-bytes.js";
 export async function sha256Hex(parts: readonly Uint8Array[]): Promise<string> {
   if (nodeCreateHash !== null) {
     const hash = nodeCreateHash("sha256");
@@ -15,7 +16,7 @@ export async function sha256Hex(parts: readonly Uint8Array[]): Promise<string> {
   const subtle = (globalThis as { crypto?: { subtle?: SubtleLike } }).crypto?.subtle;
   if (subtle === undefined)
     throw new Error("sha256: neither node:crypto nor WebCrypto is available");
-  const joined = parts.length === 1 ? parts[0]! : join(parts);
+  const joined = concatBytes(parts);
   const digest = new Uint8Array(await subtle.digest("SHA-256", joined));
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
@@ -34,13 +35,3 @@ const nodeCreateHash = (() => {
     { createHash?: (algorithm: string) => HashLike } | undefined;
   return typeof crypto?.createHash === "function" ? crypto.createHash : null;
 })();
-
-function join(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
