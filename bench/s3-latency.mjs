@@ -2,7 +2,7 @@
 // object store's time to first byte (~30 ms) does.
 //
 //   npx turbo run build && node bench/s3-latency.mjs [--count 20000] [--delay 30] \
-//     [--repeat 2] [--concurrency 32] [--cases local,direct,prefix,tar,list]
+//     [--repeat 2] [--concurrency 32] [--cases local,direct,prefix,cached,tar,list] [--timeline]
 //
 // Writes `count` deterministic 32x32 PNGs (cached in the temp folder, shared
 // with bench/s3-throughput.mjs), starts s3rver 3.7.1 on 127.0.0.1 in a child
@@ -11,8 +11,12 @@
 // test/helpers/latency-proxy.mjs in front of it, adding `delay` ms to every
 // request. Then runs `featurewise fit --std` through the CLI on: the local
 // folder, the prefix straight from s3rver, the prefix and the tars through
-// the proxy (once per `--concurrency` value, a comma list, passed as
-// FEATUREWISE_S3_CONCURRENCY), and lists the prefix alone through the proxy.
+// the proxy (`--timeline`: GETs in flight every 250 ms, and when each
+// listing page was asked for) (once per `--concurrency` value, a comma list, passed as
+// FEATUREWISE_S3_CONCURRENCY), the prefix through a second proxy that
+// answers repeated GETs from memory ("cached": s3rver's ~1 ms of CPU per
+// GET, which a real store spends on its own machines, taken off these
+// cores; the listing still goes to s3rver), and lists the prefix alone.
 // Prints images/s (best of `repeat`), the GETs the proxy saw in flight
 // (time-weighted mean and max), and the ratio against
 // min(local-folder rate, concurrency / delay). Only 127.0.0.1 is contacted.
@@ -42,7 +46,8 @@ const { values: args } = parseArgs({
     delay: { type: "string", default: "30" },
     repeat: { type: "string", default: "2" },
     concurrency: { type: "string", default: "32" },
-    cases: { type: "string", default: "local,direct,prefix,tar,list" },
+    cases: { type: "string", default: "local,direct,prefix,cached,tar,list" },
+    timeline: { type: "boolean", default: false },
   },
 });
 const count = Number(args.count);
@@ -91,6 +96,7 @@ const port = await new Promise((resolve) =>
   createInterface({ input: child.stdout }).once("line", (l) => resolve(JSON.parse(l).port)),
 );
 const proxy = await startLatencyProxy(port, { delayMs });
+const cachingProxy = await startLatencyProxy(port, { delayMs, cacheGets: true });
 const envFor = (endpoint, concurrency = 32) => ({
   ...process.env,
   AWS_ENDPOINT_URL: endpoint,
@@ -150,6 +156,22 @@ function fit(source, env, out) {
   });
 }
 
+if (cases.has("cached")) {
+  const t = performance.now();
+  const storage = new Storage(readStorageConfig(envFor(cachingProxy.endpoint, 256)));
+  const store = storage.open("s3://bench/images");
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 256 }, async () => {
+      while (next < count) await store.get(keys[next++]);
+    }),
+  );
+  storage.close();
+  console.log(
+    `caching proxy warmed with ${cachingProxy.cached()} objects in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+}
+
 const range = `{000000..${String(tarCount - 1).padStart(6, "0")}}`;
 const runs = [];
 if (cases.has("local")) runs.push({ name: "local folder", source: localImages, env: direct });
@@ -158,13 +180,23 @@ if (cases.has("direct"))
 for (const c of concurrencies) {
   const env = envFor(proxy.endpoint, c);
   if (cases.has("prefix"))
-    runs.push({ name: `s3rver+${delayMs}ms prefix`, source: "s3://bench/images", env, c });
+    runs.push({ name: `s3rver+${delayMs}ms prefix`, source: "s3://bench/images", env, c, proxy });
+  if (cases.has("cached"))
+    runs.push({
+      name: `cached+${delayMs}ms prefix`,
+      source: "s3://bench/images",
+      env: envFor(cachingProxy.endpoint, c),
+      c,
+      proxy: cachingProxy,
+    });
   if (cases.has("tar"))
     runs.push({
       name: `s3rver+${delayMs}ms tars`,
       source: `s3://bench/wds/shard-${range}.tar`,
       env,
       c,
+      proxy,
+      perGet: perTar,
     });
 }
 
@@ -172,30 +204,42 @@ const results = [];
 for (const r of runs) {
   let best = null;
   for (let i = 0; i < repeat; i++) {
-    proxy.reset();
+    r.proxy?.reset();
     const summary = await fit(r.source, r.env, path.join(work, `out-${results.length}-${i}`));
     const gets = {
-      mean: proxy.meanInFlight("get"),
-      max: proxy.maxInFlight.get,
-      lists: proxy.count("list"),
+      mean: r.proxy?.meanInFlight("get") ?? 0,
+      max: r.proxy?.maxInFlight.get ?? 0,
+      lists: r.proxy?.count("list") ?? 0,
     };
+    if (args.timeline && r.proxy !== undefined) {
+      const samples = r.proxy.inFlightOverTime("get", 250);
+      const firstGet = r.proxy.requests.find((q) => q.kind === "get")?.start ?? 0;
+      const lists = r.proxy.requests.filter((q) => q.kind === "list");
+      console.log(`  GETs in flight every 250 ms: ${samples.join(" ")}`);
+      console.log(
+        `  list pages asked at (s after the first GET): ${lists.map((q) => ((q.start - firstGet) / 1000).toFixed(2)).join(" ")}`,
+      );
+    }
     if (best === null || summary.imagesPerSecond > best.imagesPerSecond) {
       best = { ...summary, gets, load: os.loadavg()[0] };
     }
   }
   results.push({ ...r, ...best });
   const local = results.find((x) => x.name === "local folder");
+  // A tar is one GET for `perGet` images.
   const ceiling =
-    r.c === undefined ? null : Math.min(local?.imagesPerSecond ?? Infinity, r.c / (delayMs / 1000));
+    r.c === undefined
+      ? null
+      : Math.min(local?.imagesPerSecond ?? Infinity, ((r.perGet ?? 1) * r.c) / (delayMs / 1000));
   console.log(
     `${r.name.padEnd(24)} ${r.c === undefined ? "      " : `c=${String(r.c).padEnd(4)}`} ${String(best.n).padStart(6)} images ` +
       `${best.imagesPerSecond.toFixed(0).padStart(6)} images/s (fit ${best.seconds.toFixed(2)} s)` +
-      (r.env === direct
+      (r.proxy === undefined
         ? ""
         : `; GETs in flight mean ${best.gets.mean.toFixed(1)}, max ${best.gets.max}, ${best.gets.lists} list pages`) +
       (ceiling === null
         ? ""
-        : `; ÷ min(local, c/${delayMs}ms = ${ceiling.toFixed(0)}) = ${(best.imagesPerSecond / ceiling).toFixed(2)}`) +
+        : `; ÷ min(local, ${r.perGet === undefined ? "" : `${r.perGet}·`}c/${delayMs}ms) = ${(best.imagesPerSecond / ceiling).toFixed(2)}`) +
       ` [load ${best.load.toFixed(1)}]`,
   );
 }
@@ -224,5 +268,6 @@ if (cases.has("list")) {
 }
 console.log(`load average at end: ${load()}`);
 await proxy.stop();
+await cachingProxy.stop();
 child.stdin.end();
 rmSync(work, { recursive: true, force: true });

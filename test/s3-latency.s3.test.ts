@@ -42,10 +42,12 @@ describe("S3 at 30 ms a request", () => {
     const first = await keys.next();
     expect(first.done).toBe(false);
     // The consumer has taken 1 of the first page's 1,000 keys and stops here:
-    // the second page is asked for meanwhile, and no more (one page ahead).
-    expect(await waitFor(() => proxy.count("list") >= 2, 5_000)).toBe(true);
+    // the next pages are asked for meanwhile, `listPagesAhead` of them and no more.
+    const ahead = DEFAULT_STORAGE_CONFIG.s3.listPagesAhead;
+    expect(ahead).toBeGreaterThanOrEqual(2);
+    expect(await waitFor(() => proxy.count("list") >= 1 + ahead, 5_000)).toBe(true);
     await new Promise((r) => setTimeout(r, 4 * DELAY_MS));
-    expect(proxy.count("list")).toBe(2);
+    expect(proxy.count("list")).toBe(1 + ahead);
     let n = 1;
     while ((await keys.next()).done !== true) n++;
     expect(n).toBe(COUNT);
@@ -61,8 +63,13 @@ describe("S3 at 30 ms a request", () => {
     });
     expect(proxy.count("get")).toBeGreaterThanOrEqual(COUNT);
     expect(proxy.maxInFlight.get).toBe(limit);
-    // Time-weighted over the whole fit, ramp-up, shard ends and the shape
-    // sample included; measured 0.9x the limit and more on 2 loaded cores.
-    expect(proxy.meanInFlight("get")).toBeGreaterThanOrEqual(0.75 * limit);
+    // Sampled every 10 ms from the first GET to the last: the median is the
+    // steady state (the shape sample, ramp-up and tail are a small part).
+    const samples = proxy.inFlightOverTime("get", 10).sort((a, b) => a - b);
+    const median = samples[Math.floor(samples.length / 2)]!;
+    console.log(
+      `GETs in flight at 30 ms: median ${median}, time-weighted mean ${proxy.meanInFlight("get").toFixed(1)}, limit ${limit}`,
+    );
+    expect(median).toBeGreaterThanOrEqual(0.75 * limit);
   });
 });

@@ -22,6 +22,8 @@ export interface LatencyProxy {
   readonly maxInFlight: Readonly<Record<RequestKind, number>>;
   /** ms since the proxy started, on the clock of {@link requests}. */
   now(): number;
+  /** Object GET answers kept (with `cacheGets`). */
+  cached(): number;
   /** Requests of `kind` seen. */
   count(kind: RequestKind): number;
   /**
@@ -42,9 +44,16 @@ export function requestKind(method: string, url: string): RequestKind;
 /**
  * Starts a proxy that holds every request `delayMs` before forwarding it to
  * 127.0.0.1:`targetPort` unchanged, and records each request's kind, arrival
- * and end.
+ * and end; with `cacheGets`, repeated object GETs are answered from memory.
  */
 export function startLatencyProxy(
   targetPort: number,
-  options: { readonly delayMs: number },
+  options: {
+    readonly delayMs: number;
+    /**
+     * Keep each object GET's 200 answer and serve repeats from memory (after
+     * the delay), taking s3rver's CPU per GET out of a bench. @defaultValue false
+     */
+    readonly cacheGets?: boolean;
+  },
 ): Promise<LatencyProxy>;

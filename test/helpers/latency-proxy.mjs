@@ -21,8 +21,12 @@ export function requestKind(method, url) {
 /**
  * Starts the proxy. `delayMs` is added to every request before it is
  * forwarded (so a request takes `delayMs` plus the server's own time).
+ * With `cacheGets`, the proxy keeps each object GET's 200 answer and
+ * serves later GETs of the same URL itself after the delay, so that a
+ * bench measures the reader against latency rather than against s3rver's
+ * own CPU (~1 ms per GET on the same cores; a real store's is elsewhere).
  */
-export async function startLatencyProxy(targetPort, { delayMs }) {
+export async function startLatencyProxy(targetPort, { delayMs, cacheGets = false }) {
   if (!Number.isFinite(delayMs) || delayMs < 0) {
     throw new RangeError(`delayMs must be a number ≥ 0, got ${delayMs}`);
   }
@@ -33,6 +37,8 @@ export async function startLatencyProxy(targetPort, { delayMs }) {
   const inFlight = { list: 0, get: 0, other: 0 };
   const maxInFlight = { list: 0, get: 0, other: 0 };
   const timers = new Set();
+  /** url -> { status, headers, body } of object GETs answered 200 (with `cacheGets`). */
+  const cache = new Map();
   const server = http.createServer((req, res) => {
     const kind = requestKind(req.method ?? "GET", req.url ?? "/");
     const record = { kind, start: performance.now() - t0, end: null };
@@ -49,6 +55,13 @@ export async function startLatencyProxy(targetPort, { delayMs }) {
     res.once("finish", end);
     res.once("close", end);
     const forward = () => {
+      const cached = kind === "get" ? cache.get(req.url) : undefined;
+      if (cached !== undefined) {
+        req.resume();
+        res.writeHead(cached.status, cached.headers);
+        res.end(cached.body);
+        return;
+      }
       const upstream = http.request(
         {
           host: "127.0.0.1",
@@ -61,6 +74,17 @@ export async function startLatencyProxy(targetPort, { delayMs }) {
         (up) => {
           res.writeHead(up.statusCode ?? 502, up.headers);
           up.pipe(res);
+          if (cacheGets && kind === "get" && up.statusCode === 200) {
+            const chunks = [];
+            up.on("data", (c) => chunks.push(c));
+            up.on("end", () =>
+              cache.set(req.url, {
+                status: 200,
+                headers: up.headers,
+                body: Buffer.concat(chunks),
+              }),
+            );
+          }
         },
       );
       upstream.on("error", () => res.socket?.destroy());
@@ -81,6 +105,7 @@ export async function startLatencyProxy(targetPort, { delayMs }) {
     inFlight,
     maxInFlight,
     now: () => performance.now() - t0,
+    cached: () => cache.size,
     count: (kind) => requests.filter((r) => r.kind === kind).length,
     meanInFlight(kind) {
       const done = requests.filter((r) => r.kind === kind && r.end !== null);

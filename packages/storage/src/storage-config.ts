@@ -22,6 +22,14 @@ export interface S3Settings {
   readonly retryBaseDelayMs: number;
   /** GET requests in flight at once, per store. @defaultValue 32 */
   readonly maxConcurrentGets: number;
+  /**
+   * ListObjectsV2 pages (1,000 keys each) asked for ahead of the page a
+   * caller is reading, so a fit that pauses its listing while its shards
+   * are busy finds the next shard's keys listed (at 30 ms a request, one
+   * page ahead left the reads idle at shard starts; see bench/RESULTS.md).
+   * @defaultValue 2
+   */
+  readonly listPagesAhead: number;
   /** A socket that stays idle this long fails the request (then it is retried). @defaultValue 30000 */
   readonly socketTimeoutMs: number;
   /** Connecting may take this long before the attempt fails. @defaultValue 5000 */
@@ -56,6 +64,7 @@ export const DEFAULT_STORAGE_CONFIG: StorageConfig = Object.freeze({
     bodyAttempts: 4,
     retryBaseDelayMs: 100,
     maxConcurrentGets: 32,
+    listPagesAhead: 2,
     socketTimeoutMs: 30_000,
     connectionTimeoutMs: 5_000,
     multipartPartBytes: 8 * 1024 * 1024,
