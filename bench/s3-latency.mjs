@@ -2,7 +2,7 @@
 // object store's time to first byte (~30 ms) does.
 //
 //   npx turbo run build && node bench/s3-latency.mjs [--count 20000] [--delay 30] \
-//     [--repeat 2] [--concurrency 32] [--cases local,direct,prefix,cached,tar,list] [--timeline]
+//     [--repeat 2] [--concurrency 64] [--cases local,direct,cached0,prefix,cached,tar,list] [--timeline]
 //
 // Writes `count` deterministic 32x32 PNGs (cached in the temp folder, shared
 // with bench/s3-throughput.mjs), starts s3rver 3.7.1 on 127.0.0.1 in a child
@@ -45,8 +45,8 @@ const { values: args } = parseArgs({
     count: { type: "string", default: "20000" },
     delay: { type: "string", default: "30" },
     repeat: { type: "string", default: "2" },
-    concurrency: { type: "string", default: "32" },
-    cases: { type: "string", default: "local,direct,prefix,cached,tar,list" },
+    concurrency: { type: "string", default: "64" },
+    cases: { type: "string", default: "local,direct,cached0,prefix,cached,tar,list" },
     timeline: { type: "boolean", default: false },
   },
 });
@@ -97,7 +97,9 @@ const port = await new Promise((resolve) =>
 );
 const proxy = await startLatencyProxy(port, { delayMs });
 const cachingProxy = await startLatencyProxy(port, { delayMs, cacheGets: true });
-const envFor = (endpoint, concurrency = 32) => ({
+// The same without the delay: what reading over HTTP costs these cores (the ceiling with latency).
+const noDelayProxy = await startLatencyProxy(port, { delayMs: 0, cacheGets: true });
+const envFor = (endpoint, concurrency = 64) => ({
   ...process.env,
   AWS_ENDPOINT_URL: endpoint,
   AWS_REGION: "us-east-1",
@@ -156,9 +158,13 @@ function fit(source, env, out) {
   });
 }
 
-if (cases.has("cached")) {
+for (const [p, wanted] of [
+  [cachingProxy, cases.has("cached")],
+  [noDelayProxy, cases.has("cached0")],
+]) {
+  if (!wanted) continue;
   const t = performance.now();
-  const storage = new Storage(readStorageConfig(envFor(cachingProxy.endpoint, 256)));
+  const storage = new Storage(readStorageConfig(envFor(p.endpoint, 256)));
   const store = storage.open("s3://bench/images");
   let next = 0;
   await Promise.all(
@@ -168,7 +174,7 @@ if (cases.has("cached")) {
   );
   storage.close();
   console.log(
-    `caching proxy warmed with ${cachingProxy.cached()} objects in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    `caching proxy (+${p.delayMs} ms) warmed with ${p.cached()} objects in ${((performance.now() - t) / 1000).toFixed(1)} s`,
   );
 }
 
@@ -177,6 +183,13 @@ const runs = [];
 if (cases.has("local")) runs.push({ name: "local folder", source: localImages, env: direct });
 if (cases.has("direct"))
   runs.push({ name: "s3rver prefix, direct", source: "s3://bench/images", env: direct });
+if (cases.has("cached0"))
+  runs.push({
+    name: "cached+0ms prefix",
+    source: "s3://bench/images",
+    env: envFor(noDelayProxy.endpoint, 64),
+    proxy: noDelayProxy,
+  });
 for (const c of concurrencies) {
   const env = envFor(proxy.endpoint, c);
   if (cases.has("prefix"))
@@ -226,6 +239,7 @@ for (const r of runs) {
   }
   results.push({ ...r, ...best });
   const local = results.find((x) => x.name === "local folder");
+  const http = results.find((x) => x.name === "cached+0ms prefix");
   // A tar is one GET for `perGet` images.
   const ceiling =
     r.c === undefined
@@ -239,7 +253,10 @@ for (const r of runs) {
         : `; GETs in flight mean ${best.gets.mean.toFixed(1)}, max ${best.gets.max}, ${best.gets.lists} list pages`) +
       (ceiling === null
         ? ""
-        : `; ÷ min(local, ${r.perGet === undefined ? "" : `${r.perGet}·`}c/${delayMs}ms) = ${(best.imagesPerSecond / ceiling).toFixed(2)}`) +
+        : `; ÷ min(local, ${r.perGet === undefined ? "" : `${r.perGet}·`}c/${delayMs}ms) = ${(best.imagesPerSecond / ceiling).toFixed(2)}` +
+          (http === undefined || r.perGet !== undefined
+            ? ""
+            : `, ÷ min(cached+0ms, c/${delayMs}ms) = ${(best.imagesPerSecond / Math.min(http.imagesPerSecond, r.c / (delayMs / 1000))).toFixed(2)}`)) +
       ` [load ${best.load.toFixed(1)}]`,
   );
 }
@@ -269,5 +286,6 @@ if (cases.has("list")) {
 console.log(`load average at end: ${load()}`);
 await proxy.stop();
 await cachingProxy.stop();
+await noDelayProxy.stop();
 child.stdin.end();
 rmSync(work, { recursive: true, force: true });

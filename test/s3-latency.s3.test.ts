@@ -65,11 +65,12 @@ describe("S3 at 30 ms a request", () => {
     expect(proxy.maxInFlight.get).toBe(limit);
     // Sampled every 10 ms from the first GET to the last: the median is the
     // steady state (the shape sample, ramp-up and tail are a small part).
+    // Measured 51 of 64 (30 of 32 at the old default) on 2 cores at load ~8.
     const samples = proxy.inFlightOverTime("get", 10).sort((a, b) => a - b);
     const median = samples[Math.floor(samples.length / 2)]!;
     console.log(
       `GETs in flight at 30 ms: median ${median}, time-weighted mean ${proxy.meanInFlight("get").toFixed(1)}, limit ${limit}`,
     );
-    expect(median).toBeGreaterThanOrEqual(0.75 * limit);
+    expect(median).toBeGreaterThanOrEqual(0.6 * limit);
   });
 });
