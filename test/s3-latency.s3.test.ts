@@ -1,8 +1,11 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isFeaturewiseError } from "@featurewise/core";
 import { runEmbeddedFit } from "@featurewise/jobs";
 import { DEFAULT_STORAGE_CONFIG, readStorageConfig, Storage } from "@featurewise/storage";
 import { startLatencyProxy, type LatencyProxy } from "./helpers/latency-proxy.mjs";
+import { startFaultProxy } from "./helpers/fault-proxy.js";
+import { requestKind } from "./helpers/latency-proxy.mjs";
 import { fitOptions, startS3Dataset, type S3Dataset } from "./helpers/s3-datasets.js";
 
 // Not timed: these tests read what the reader asks of a store whose every
@@ -52,6 +55,37 @@ describe("S3 at 30 ms a request", () => {
     while ((await keys.next()).done !== true) n++;
     expect(n).toBe(COUNT);
     expect(proxy.count("list")).toBe(Math.ceil(COUNT / 1000));
+  });
+
+  it("fails naming the prefix when a page asked for ahead fails, after the keys before it", async () => {
+    let lists = 0;
+    const faulty = await startFaultProxy(data.server.port, (_n, req) =>
+      requestKind(req.method, req.path) === "list" && ++lists === 2
+        ? { kind: "status", status: 403, code: "AccessDenied" }
+        : null,
+    );
+    const storage = new Storage(
+      readStorageConfig({ ...data.server.env, AWS_ENDPOINT_URL: faulty.endpoint }),
+    );
+    try {
+      let n = 0;
+      const err = await (async () => {
+        for await (const item of storage.open("s3://data/images").list())
+          n += item.size > 0 ? 1 : 0;
+      })().catch((e: unknown) => e);
+      expect(n).toBe(1000);
+      expect(isFeaturewiseError(err, "IO_ERROR")).toBe(true);
+      expect(String(err)).toMatch(/s3:\/\/data\/images\/.*access denied/);
+      // A reader that stops early leaves no page request behind it failing unobserved.
+      lists = 0;
+      const keys = storage.open("s3://data/images").list()[Symbol.asyncIterator]();
+      expect((await keys.next()).done).toBe(false);
+      await keys.return?.();
+      await waitFor(() => lists >= 2, 5_000);
+    } finally {
+      storage.close();
+      await faulty.stop();
+    }
   });
 
   it("keeps FEATUREWISE_S3_CONCURRENCY object GETs in flight through a fit, never more", async () => {
