@@ -32,8 +32,8 @@ export interface S3Settings {
   /**
    * ListObjectsV2 pages (1,000 keys each) asked for ahead of the page a
    * caller is reading, so a fit that pauses its listing while its shards
-   * are busy finds the next shard's keys listed (at 30 ms a request, one
-   * page ahead left the reads idle at shard starts; see bench/RESULTS.md).
+   * are busy finds the next shard's keys listed rather than waiting a round
+   * trip for them. Each page held is ~1,000 keys.
    * @defaultValue 2
    */
   readonly listPagesAhead: number;
