@@ -147,6 +147,7 @@ export class S3Store implements ObjectStore {
       prefix: full,
       startAfter: options.startAfter === undefined ? undefined : this.base + options.startAfter,
       limit: options.limit ?? Infinity,
+      pagesAhead: this.settings.listPagesAhead,
       relativeKey: (k) => k.slice(this.base.length),
       uri: this.uriOf(folder === "" ? "" : `${folder}/`),
       fail: (err) => this.error("list", folder === "" ? "" : `${folder}/`, err),

@@ -20,8 +20,23 @@ export interface S3Settings {
   readonly bodyAttempts: number;
   /** First backoff delay of our own retries; it doubles, with jitter. @defaultValue 100 */
   readonly retryBaseDelayMs: number;
-  /** GET requests in flight at once, per store. @defaultValue 32 */
+  /**
+   * GET requests in flight at once, shared by the stores of one `Storage`.
+   * A prefix of small objects reads at most this many per round trip: at 30
+   * ms a request, 64 allow ~2,100 objects/s (32 allowed ~1,070/s, which a
+   * 2-core fit reached; 64 reached its CPU ceiling, ~1,500/s; see
+   * bench/RESULTS.md). Raise it on machines that decode faster.
+   * @defaultValue 64
+   */
   readonly maxConcurrentGets: number;
+  /**
+   * ListObjectsV2 pages (1,000 keys each) asked for ahead of the page a
+   * caller is reading, so a fit that pauses its listing while its shards
+   * are busy finds the next shard's keys listed rather than waiting a round
+   * trip for them. Each page held is ~1,000 keys.
+   * @defaultValue 2
+   */
+  readonly listPagesAhead: number;
   /** A socket that stays idle this long fails the request (then it is retried). @defaultValue 30000 */
   readonly socketTimeoutMs: number;
   /** Connecting may take this long before the attempt fails. @defaultValue 5000 */
@@ -55,7 +70,8 @@ export const DEFAULT_STORAGE_CONFIG: StorageConfig = Object.freeze({
     maxAttempts: 5,
     bodyAttempts: 4,
     retryBaseDelayMs: 100,
-    maxConcurrentGets: 32,
+    maxConcurrentGets: 64,
+    listPagesAhead: 2,
     socketTimeoutMs: 30_000,
     connectionTimeoutMs: 5_000,
     multipartPartBytes: 8 * 1024 * 1024,
