@@ -1,7 +1,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isFeaturewiseError } from "@featurewise/core";
-import { runEmbeddedFit } from "@featurewise/jobs";
+import { runEmbeddedFit } from "@featurewise/fit";
 import { DEFAULT_STORAGE_CONFIG, readStorageConfig, Storage } from "@featurewise/storage";
 import { startLatencyProxy, type LatencyProxy } from "./helpers/latency-proxy.mjs";
 import { startFaultProxy } from "./helpers/fault-proxy.js";
