@@ -31,3 +31,13 @@ export {
   type RetrySettings,
 } from "./cluster/cluster-settings.js";
 export { parseRedisUrl, redactRedisUrl } from "./cluster/redis-url.js";
+// The artifact and standardize road shared by transform and predict.
+export {
+  readArtifact,
+  standardizeRows,
+  standardizeToFloat32,
+  type LoadedArtifact,
+} from "./artifact-reader.js";
+export { folderWalk, StreamingPlan } from "./fit-plan.js";
+export { runInOrder } from "./ordered-pool.js";
+export { checkSkipped } from "./skip-limit-check.js";
