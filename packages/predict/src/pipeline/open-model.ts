@@ -23,7 +23,9 @@ export interface RecordedModel {
 export async function openModel(location: string, storage: Storage): Promise<RecordedModel> {
   const where = parseLocation(location);
   const files =
-    where.scheme === "file" ? await openModelPath(where.path) : await openS3Model(location, storage);
+    where.scheme === "file"
+      ? await openModelPath(where.path)
+      : await openS3Model(location, storage);
   const read = new Map<string, Uint8Array>();
   return {
     read,

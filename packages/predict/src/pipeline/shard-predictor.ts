@@ -68,7 +68,7 @@ export async function predictShard(
   const assembler = new PartAssembler(
     index,
     ctx.model.outputs.map((o) => o.name),
-    ctx.assembler,
+    { ...ctx.assembler, rowShapes: statedRowShapes(ctx.model) },
   );
   const images = new ShardImages(shard, {
     source: ctx.source,
@@ -109,4 +109,14 @@ export async function predictShard(
   if (keys.length > 0) await flush();
   await running;
   return { part: assembler.finish(), skipped: images.skipped };
+}
+
+/** The row shape of each output whose shape the model states in full (all but the batch axis). */
+function statedRowShapes(model: LoadedModel): Map<string, readonly number[]> {
+  const shapes = new Map<string, readonly number[]>();
+  for (const o of model.outputs) {
+    const row = o.shape.slice(1);
+    if (row.every((d): d is number => typeof d === "number")) shapes.set(o.name, row);
+  }
+  return shapes;
 }
