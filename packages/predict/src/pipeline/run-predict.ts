@@ -304,6 +304,12 @@ async function readTopK(
     }
     return null;
   }
+  if (options.format === "npy") {
+    throw new FeaturewiseError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `--top-k ${options.topK} with --format npy: the top-k columns are written by the parquet and jsonl formats only`,
+    );
+  }
   const first = model.outputs[0]!;
   const classes = first.shape.length === 2 ? first.shape[1] : null;
   if (typeof classes !== "number" || options.topK < 1 || options.topK > classes) {
