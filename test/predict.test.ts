@@ -101,7 +101,7 @@ describe.each([
     },
   );
 
-  it.each(["cifar-cnn", "two-outputs"])(
+  it.each(IMAGE_MODELS)(
     "%s from WebDataset tars: the same outputs, rows in the tars' order",
     async (name) => {
       const fx = imageFixture(name);
