@@ -7,7 +7,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { decodeKeysJsonl, decodeNpy, sha256Hex } from "@featurewise/core";
+import { decodeNpy, sha256Hex } from "@featurewise/core";
+import { decodeKeysJsonl } from "@featurewise/predict";
 import { readStorageConfig, Storage } from "@featurewise/storage";
 import { runCli, runCliOk } from "./helpers/cli.js";
 import { IMAGE_MODELS, imageFixture, maxAbsDiff } from "./helpers/predict.js";

@@ -9,6 +9,7 @@
 import { performance } from "node:perf_hooks";
 import {
   ErrorCodes,
+  FEATUREWISE_VERSION,
   FeaturewiseError,
   FIT_DEFAULTS,
   type DataFormat,
@@ -197,8 +198,7 @@ export async function runPredict(
     onProgress({ phase: "writing", done, total: done, skipped: skipped.length });
     const listing = plan.listing();
     const seconds = (performance.now() - started) / 1000;
-    const manifest: PredictManifest = {
-      featurewise: "",
+    const manifest: Omit<PredictManifest, "featurewise"> = {
       runId: id,
       n,
       skipped: { count: skipped.length, items: skipped },
@@ -236,12 +236,8 @@ export async function runPredict(
           : { k: topK.k, output: model.outputs[0]!.name, labels: options.labels },
       timings: { seconds, imagesPerSecond: n / Math.max(seconds, 1e-9), partsReused: reused },
     };
-    const { featurewise: _, ...rest } = manifest;
-    await out.put(MANIFEST, encodeManifest(rest));
-    return {
-      manifest: JSON.parse(new TextDecoder().decode(encodeManifest(rest))),
-      location: out.root,
-    };
+    await out.put(MANIFEST, encodeManifest(manifest));
+    return { manifest: { featurewise: FEATUREWISE_VERSION, ...manifest }, location: out.root };
   } finally {
     await pool?.close();
     await model?.dispose();
