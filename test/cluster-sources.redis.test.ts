@@ -32,7 +32,7 @@ let work: string;
 let images: string;
 const prefix = uniquePrefix("sources");
 const workers: WorkerProcess[] = [];
-const PLAN = ["--images-per-shard", "64"];
+const PLAN = ["--images-per-shard", "64", "--max-skipped", "5%"];
 
 beforeAll(async () => {
   redis = await useRedis();

@@ -5,6 +5,7 @@ import {
   ErrorCodes,
   FeaturewiseError,
   FIT_DEFAULTS,
+  FIT_OPTION_SPECS,
   ON_ERROR_POLICIES,
   parseSkipLimit,
   PROFILES,
@@ -12,7 +13,7 @@ import {
 } from "@featurewise/core";
 import { runEmbeddedFit } from "@featurewise/jobs";
 import { readStorageConfig, Storage } from "@featurewise/storage";
-import { addDecodeOptions, decodeFromOptions, type DecodeFlags } from "./decode-options.js";
+import { decodeFromOptions, type DecodeFlags } from "./decode-options.js";
 import { addFitOption } from "./option-help.js";
 import {
   parseBytes,
@@ -56,9 +57,8 @@ export function fitCommand(print: (text: string) => void): Command {
       "images: a folder (recursive), s3://bucket/prefix, or WebDataset tars like " +
         "s3://bucket/train-{000000..000127}.tar (processed in byte order of keys)",
     );
-  for (const path of FIT_OPTION_PATHS.slice(0, 8)) addFitOption(cmd, path);
-  addDecodeOptions(cmd);
-  for (const path of FIT_OPTION_PATHS.slice(8)) addFitOption(cmd, path);
+  // In the specs' order, which is help's (the decode flags among them).
+  for (const spec of FIT_OPTION_SPECS) addFitOption(cmd, spec.path);
   cmd
     .option(
       "--concurrency <n>",
@@ -106,6 +106,7 @@ export function fitCommand(print: (text: string) => void): Command {
       imagesPerShard: given(flags.imagesPerShard, d.imagesPerShard, (v) =>
         parsePositiveInt("--images-per-shard", v),
       ),
+      ...(flags.followLinks === true ? { followLinks: true } : {}),
     };
     const storage = new Storage(readStorageConfig(process.env));
     if (clusterUrl !== "") {
@@ -134,23 +135,6 @@ export function fitCommand(print: (text: string) => void): Command {
     }
   });
 }
-
-/** Fit options in help order; the decode flags go after the first eight. */
-const FIT_OPTION_PATHS = [
-  "out",
-  "flags.featurewiseCenter",
-  "flags.featurewiseStdNormalization",
-  "flags.zcaWhitening",
-  "zcaEpsilon",
-  "rescale",
-  "profile",
-  "dataFormat",
-  "onError",
-  "maxSkipped",
-  "backend",
-  "maxZcaBytes",
-  "imagesPerShard",
-];
 
 /** The flag's parsed value, or the default when it was not given. */
 function given<T>(value: string | undefined, fallback: T, parse: (v: string) => T): T {

@@ -26,11 +26,11 @@ describe("output locations checked before work (issue 17, items 6 and 7)", () =>
   it("refuses an S3 --out under an S3 prefix source, and the whole bucket as source", async () => {
     // Refused before any request: no server is needed.
     const inside = /is inside the source/;
-    await refused(checkFitOutput(storage.open("s3://b/data/stats"), "s3://b/data"), inside);
-    await refused(checkFitOutput(storage.open("s3://b/data"), "s3://b/data/"), inside);
-    await refused(checkFitOutput(storage.open("s3://b/any/where"), "s3://b"), inside);
-    const dir = storage.open("s3://b/data/run");
-    await refused(checkTransformOutput(dir, "x.npy", "s3://b/data"), inside);
+    await refused(checkFitOutput(storage.open("s3://bkt/data/stats"), "s3://bkt/data"), inside);
+    await refused(checkFitOutput(storage.open("s3://bkt/data"), "s3://bkt/data/"), inside);
+    await refused(checkFitOutput(storage.open("s3://bkt/any/where"), "s3://bkt"), inside);
+    const dir = storage.open("s3://bkt/data/run");
+    await refused(checkTransformOutput(dir, "x.npy", "s3://bkt/data"), inside);
   });
 
   it("allows a sibling prefix, another bucket, and any output of a tar-shard source", async () => {
