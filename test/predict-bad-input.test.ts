@@ -9,6 +9,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -113,6 +114,33 @@ describe("predict refuses bad input", () => {
       expect(m.skipped.items[0]!.key).toBe("05b.png");
       expect(m.skipped.items[0]!.reason.length).toBeGreaterThan(5);
       expect(m.parts.map((p) => p.rows)).toEqual([7, 8, 5]); // 05b.png was in the first shard
+    });
+
+    it("a shard whose every image is skipped still gets its part (0 rows, the same columns)", async () => {
+      const three = path.join(tmp, "three");
+      mkdirSync(three);
+      copyFileSync(path.join(fx.images, fx.keys[0]!), path.join(three, "a.png"));
+      writeFileSync(path.join(three, "b.png"), "not a png");
+      copyFileSync(path.join(fx.images, fx.keys[1]!), path.join(three, "c.png"));
+      const out = path.join(tmp, "out-empty-part");
+      const r = await predict(
+        out,
+        "--source",
+        three,
+        "--images-per-shard",
+        "1",
+        "--max-skipped",
+        "1",
+        "--top-k",
+        "3",
+        "--format",
+        "jsonl",
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const m = readManifest(out);
+      expect(m.parts.map((p) => p.rows)).toEqual([1, 0, 1]);
+      expect(m.skipped.items.map((s) => s.key)).toEqual(["b.png"]);
+      expect(readFileSync(path.join(out, "part-000001.jsonl"), "utf8")).toBe("");
     });
 
     it("beyond --max-skipped (1% by default): TOO_MANY_SKIPPED, exit 1, no manifest.json", async () => {

@@ -39,5 +39,4 @@ export {
   type LoadedArtifact,
 } from "./artifact-reader.js";
 export { folderWalk, StreamingPlan } from "./fit-plan.js";
-export { runInOrder } from "./ordered-pool.js";
 export { checkSkipped } from "./skip-limit-check.js";
