@@ -90,3 +90,9 @@ if (!args["no-kernels"] && existsSync("bench/kernels.mjs")) {
   console.log("\nkernels:");
   spawnSync(process.execPath, ["bench/kernels.mjs"], { stdio: "inherit" });
 }
+if (existsSync("bench/predict.mjs")) {
+  console.log("\npredict:");
+  spawnSync(process.execPath, ["bench/predict.mjs", "--count", String(count)], {
+    stdio: "inherit",
+  });
+}

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { errorMeaning, FEATUREWISE_VERSION, FeaturewiseError } from "@featurewise/core";
 import { fitCommand } from "./fit-command.js";
+import { predictCommand } from "./predict-command.js";
 import { transformCommand } from "./transform-command.js";
 import { cancelCommand, statusCommand } from "./status-command.js";
 import { workerCommand } from "./worker-command.js";
@@ -20,6 +21,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .version(FEATUREWISE_VERSION)
     .addCommand(fitCommand(print))
     .addCommand(transformCommand(print))
+    .addCommand(predictCommand(print))
     .addCommand(workerCommand())
     .addCommand(statusCommand(print))
     .addCommand(cancelCommand(print));

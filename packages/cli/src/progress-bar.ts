@@ -1,5 +1,10 @@
 import type { FitProgress } from "@featurewise/fit";
 
+/** What the bar draws: a fit's progress, or a prediction's (same fields, its own phase). */
+export type ProgressReport = Omit<FitProgress, "phase"> & {
+  readonly phase: FitProgress["phase"] | "predicting";
+};
+
 /** The stream a progress line is drawn on: a terminal's, or a test's stand-in. */
 export interface ProgressStream {
   readonly isTTY?: boolean;
@@ -14,7 +19,7 @@ export interface ProgressStream {
  * done/total and the ETA; while it goes on, how many files it has found.
  * @param seconds - time since the fit started
  */
-export function formatFitProgress(p: FitProgress, seconds: number): string {
+export function formatFitProgress(p: ProgressReport, seconds: number): string {
   if (p.phase === "finalizing" || p.phase === "writing") return `${p.phase}...`;
   const skipped = p.skipped > 0 ? ` (${p.skipped} skipped)` : "";
   if (p.done === 0 && p.total === null) {
@@ -51,7 +56,7 @@ export class ProgressBar {
     private readonly started = now(),
   ) {}
 
-  update(p: FitProgress): void {
+  update(p: ProgressReport): void {
     if (this.stream.isTTY !== true) return;
     const now = this.now();
     const final = p.phase === "finalizing" || p.phase === "writing";

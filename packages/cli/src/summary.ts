@@ -1,5 +1,6 @@
 import type { FitResult } from "@featurewise/fit";
 import type { TransformResult } from "@featurewise/pipeline";
+import type { PredictResult } from "@featurewise/predict";
 
 /** The fit summary for people: counts, per-channel statistics, speed. */
 export function formatFitSummary({ stats, location }: FitResult): string {
@@ -69,4 +70,43 @@ export function formatRate(images: number, seconds: number): string {
   const rate = images / seconds;
   const text = rate >= 100 ? rate.toFixed(0) : String(Number(rate.toPrecision(2)));
   return `${text} images/s, `;
+}
+
+/** What `predict` prints. */
+export function formatPredictSummary({ manifest: m, location }: PredictResult): string {
+  const lines = [
+    `predicted ${countOf(m.n, "image")} (${m.skipped.count} skipped) in ${m.timings.seconds.toFixed(2)} s, ` +
+      `${formatRate(m.n + m.skipped.count, m.timings.seconds)}${m.parts.length} ${m.format} ${m.parts.length === 1 ? "part" : "parts"}` +
+      (m.timings.partsReused > 0 ? ` (${m.timings.partsReused} kept from the earlier try)` : ""),
+    `model: ${m.model.reason}`,
+  ];
+  const shown = m.skipped.items.slice(0, 10);
+  for (const s of shown) lines.push(`skipped ${s.key}: ${s.reason}`);
+  if (m.skipped.count > shown.length) {
+    lines.push(
+      `... and ${m.skipped.count - shown.length} more skipped (all listed in manifest.json)`,
+    );
+  }
+  lines.push(`output: ${location}`);
+  return lines.join("\n");
+}
+
+/** The predict summary for programs (`--json`). */
+export function predictSummaryJson({ manifest: m, location }: PredictResult): object {
+  return {
+    n: m.n,
+    skipped: m.skipped.count,
+    skippedItems: m.skipped.items,
+    parts: m.parts.length,
+    partsReused: m.timings.partsReused,
+    format: m.format,
+    seconds: m.timings.seconds,
+    imagesPerSecond: m.timings.imagesPerSecond,
+    runtime: m.model.runtime,
+    device: m.model.device,
+    reason: m.model.reason,
+    runId: m.runId,
+    output: location,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
 }

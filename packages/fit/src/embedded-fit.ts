@@ -19,7 +19,7 @@ import {
 } from "@featurewise/pipeline";
 import { FitPlan } from "./fit-plan.js";
 import type { FitOptions, FitProgress } from "./fit-options.js";
-import { checkSkipped } from "./skip-limit-check.js";
+import { checkSkipped } from "@featurewise/pipeline";
 import { writeArtifact } from "./write-artifact.js";
 import { computeShardMoments, type ShardContext, type ShardResult } from "./shard-moments.js";
 

@@ -38,3 +38,12 @@ export {
   type TransformOptions,
   type TransformResult,
 } from "./transform.js";
+// The artifact and standardize road shared by transform and predict.
+export {
+  readArtifact,
+  standardizeRows,
+  standardizeToFloat32,
+  type LoadedArtifact,
+} from "./artifact-reader.js";
+// The end-of-run check on what was skipped (fit and predict).
+export { checkSkipped } from "./skip-limit-check.js";

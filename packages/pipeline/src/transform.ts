@@ -1,16 +1,11 @@
 import {
   DEFAULT_DECODE,
-  ARTIFACT_FILES,
   encodeKeysJsonl,
   encodeNpy,
   ErrorCodes,
   FeaturewiseError,
   flatSize,
-  isFeaturewiseError,
   imageDims,
-  loadStandardizeParams,
-  parseStatsDocument,
-  standardizeBatch,
   writeImageRow,
   type DataFormat,
   type DecodeSettings,
@@ -20,6 +15,7 @@ import {
 } from "@featurewise/core";
 import { openSource, withOpenShard, type ShardSpec } from "@featurewise/dataset";
 import { parentLocation, Storage } from "@featurewise/storage";
+import { readArtifact, standardizeRows, standardizeToFloat32 } from "./artifact-reader.js";
 import { selectBackend } from "./backends.js";
 import { folderWalk, resolveImageShape } from "./streaming-plan.js";
 import { checkTransformOutput } from "./output-checks.js";
@@ -93,20 +89,10 @@ async function transform(
   let decode: DecodeSettings = { ...DEFAULT_DECODE, ...options.decode };
   let dataFormat = options.dataFormat;
   if (options.stats !== null) {
-    const statsStore = storage.open(options.stats);
-    const doc = parseStatsDocument(
-      new TextDecoder().decode(await statsStore.get(ARTIFACT_FILES.stats)),
-      statsStore.uriOf(ARTIFACT_FILES.stats),
-    );
-    // Each file checked against its sha256 and stats.json; errors name the artifact.
-    params = await loadStandardizeParams(doc, (name) => statsStore.get(name)).catch(
-      (err: unknown) => {
-        if (!isFeaturewiseError(err, ErrorCodes.CORRUPT_ARTIFACT)) throw err;
-        throw new FeaturewiseError(err.code, `${statsStore.root}: ${err.message}`, { cause: err });
-      },
-    );
-    decode = { ...doc.decode, ...options.decode };
-    dataFormat = doc.dataFormat;
+    const artifact = await readArtifact(storage, options.stats);
+    params = artifact.params;
+    decode = { ...artifact.doc.decode, ...options.decode };
+    dataFormat = artifact.doc.dataFormat;
   }
   const shards: ShardSpec[] = [];
   for await (const spec of source.planShards(source.list())) shards.push(spec);
@@ -133,9 +119,10 @@ async function transform(
         rows++;
       }
       skipped.push(...images.skipped);
-      let out: Float64Array = values.subarray(0, rows * dim);
-      if (params !== null && rows > 0) out = await standardizeBatch(out, rows, params, la);
-      return options.dtype === "float64" ? out : Float32Array.from(out);
+      const rowsOf = values.subarray(0, rows * dim);
+      return options.dtype === "float64"
+        ? standardizeRows(rowsOf, rows, params, la)
+        : standardizeToFloat32(rowsOf, rows, params, la);
     });
     parts.push(part);
   }

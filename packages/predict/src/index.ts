@@ -53,3 +53,12 @@ export { PartAssembler, type PartAssemblerOptions } from "./output/part-assemble
 export { decodeKeysJsonl, encodeKeysJsonl } from "./output/keys-jsonl.js";
 export { float32Text } from "./output/float-text.js";
 export { parseLabels, topK, type TopK } from "./output/top-k.js";
+export {
+  runPredict,
+  type PredictProgress,
+  type PredictResult,
+  type PredictRuntime,
+} from "./pipeline/run-predict.js";
+export type { ModelBatch } from "./pipeline/shard-predictor.js";
+export type { ManifestColumn, PredictManifest } from "./pipeline/manifest.js";
+export { MANIFEST, RUN_MARKER, recordName, type PartRecord } from "./pipeline/run-output.js";

@@ -3,3 +3,4 @@ export * from "./byte-size.js";
 export * from "./fit-options.js";
 export * from "./option-specs.js";
 export * from "./skip-limit.js";
+export * from "./predict-options.js";

@@ -3,7 +3,7 @@ import { coupleFlags, mergeAll, type Moments } from "@featurewise/core";
 import { openSource } from "@featurewise/dataset";
 import type { ObjectStore } from "@featurewise/storage";
 import { ArtifactLock } from "@featurewise/pipeline";
-import { checkSkipped } from "../skip-limit-check.js";
+import { checkSkipped } from "@featurewise/pipeline";
 import { writeArtifact } from "../write-artifact.js";
 import { doneKey, runPrefix } from "./fit-names.js";
 import type { JobContext } from "./job-context.js";

@@ -15,6 +15,12 @@ export interface PartAssemblerOptions {
     readonly output?: string;
     readonly labels?: readonly string[];
   };
+  /**
+   * Each output's row shape when the model states it, so that a part without
+   * rows (every image of its shard skipped) still has its columns' shapes.
+   * @defaultValue learnt from the first batch
+   */
+  readonly rowShapes?: ReadonlyMap<string, readonly number[]>;
 }
 
 /** Appends batches (rows in key order) and hands out the whole part. */
@@ -33,6 +39,7 @@ export class PartAssembler {
     private readonly options: PartAssemblerOptions = {},
   ) {
     for (const name of outputNames) this.chunks.set(name, []);
+    for (const [name, shape] of options.rowShapes ?? []) this.rowShapes.set(name, shape);
   }
 
   /** The rows added so far. */

@@ -15,7 +15,7 @@ import {
   type ImageShape,
   type SkippedItem,
 } from "@featurewise/core";
-import { describeShape } from "@featurewise/pipeline";
+import { describeShape } from "./shard-images.js";
 
 /** Reason groups named in the message; the rest are counted. */
 const SHOWN_REASONS = 3;

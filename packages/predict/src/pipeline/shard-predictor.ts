@@ -1,0 +1,122 @@
+/**
+ * One shard through the model: its usable images in key order (decoded on
+ * the pool's threads), standardized batch by batch through the same code as
+ * `transform`, run through the model while the next batch is decoded, and
+ * collected into one part.
+ */
+import {
+  writeImageRow,
+  type DataFormat,
+  type DecodeSettings,
+  type ImageShape,
+  type LinearAlgebra,
+  type OnError,
+  type SkippedItem,
+  type StandardizeParams,
+} from "@featurewise/core";
+import type { ImageSource, OpenShard } from "@featurewise/dataset";
+import { ShardImages, standardizeToFloat32, type DecodeStreamOptions } from "@featurewise/pipeline";
+import { PartAssembler, type PartAssemblerOptions } from "../output/part-assembler.js";
+import type { PredictionPart } from "../output/prediction-part.js";
+import type { ResolvedInput } from "../model-input.js";
+import type { LoadedModel } from "../runtime.js";
+
+/** A batch exactly as the model receives it (for tests that compare it with `transform`). */
+export interface ModelBatch {
+  readonly part: number;
+  readonly keys: readonly string[];
+  /** float32 values of `dims`, row-major. */
+  readonly tensor: Float32Array;
+  readonly dims: readonly number[];
+}
+
+/** What every shard of a prediction shares. */
+export interface ShardPredictorContext {
+  readonly source: Pick<ImageSource, "uriOf">;
+  readonly decode: DecodeSettings;
+  readonly imageShape: ImageShape;
+  readonly onError: OnError;
+  readonly stream: DecodeStreamOptions;
+  readonly model: LoadedModel;
+  readonly input: ResolvedInput;
+  /** The artifact's statistics, in the model's layout; null runs on decoded pixels. */
+  readonly params: StandardizeParams | null;
+  /** The order rows are written in: the model's layout. */
+  readonly rowFormat: DataFormat;
+  readonly la: LinearAlgebra;
+  readonly batchSize: number;
+  readonly assembler: PartAssemblerOptions;
+  /** Called for each image, used or skipped. */
+  readonly onImage?: (skipped: boolean) => void;
+  /** Called with each batch before the model runs it. */
+  readonly onBatch?: (batch: ModelBatch) => void;
+}
+
+/** A shard's predicted part and the inputs it could not use. */
+export interface ShardPrediction {
+  readonly part: PredictionPart;
+  readonly skipped: readonly SkippedItem[];
+}
+
+/** Predicts one open shard; its part's number is `index` (the shard's place in the plan). */
+export async function predictShard(
+  shard: OpenShard,
+  index: number,
+  ctx: ShardPredictorContext,
+): Promise<ShardPrediction> {
+  const dim = ctx.imageShape.height * ctx.imageShape.width * ctx.imageShape.channels;
+  const assembler = new PartAssembler(
+    index,
+    ctx.model.outputs.map((o) => o.name),
+    { ...ctx.assembler, rowShapes: statedRowShapes(ctx.model) },
+  );
+  const images = new ShardImages(shard, {
+    source: ctx.source,
+    decode: ctx.decode,
+    imageShape: ctx.imageShape,
+    onError: ctx.onError,
+    stream: ctx.stream,
+    onSkip: () => ctx.onImage?.(true),
+  });
+  const values = new Float64Array(ctx.batchSize * dim);
+  let keys: string[] = [];
+  // The model's run of the previous batch: awaited only when the next one is ready.
+  let running: Promise<void> = Promise.resolve();
+  const flush = async (): Promise<void> => {
+    const rows = keys.length;
+    const tensor = await standardizeToFloat32(
+      values.subarray(0, rows * dim),
+      rows,
+      ctx.params,
+      ctx.la,
+    );
+    const batchKeys = keys;
+    keys = [];
+    await running;
+    const dims = ctx.input.dims(rows);
+    ctx.onBatch?.({ part: index, keys: batchKeys, tensor, dims });
+    running = ctx.model.run(tensor, dims).then((outputs) => {
+      assembler.add(batchKeys, outputs);
+      for (let i = 0; i < rows; i++) ctx.onImage?.(false);
+    });
+    running.catch(() => {}); // awaited before the next batch or at the end
+  };
+  for await (const { item, image } of images) {
+    writeImageRow(image.data, ctx.imageShape, ctx.rowFormat, values, keys.length * dim);
+    keys.push(item.key);
+    if (keys.length === ctx.batchSize) await flush();
+  }
+  if (keys.length > 0) await flush();
+  await running;
+  return { part: assembler.finish(), skipped: images.skipped };
+}
+
+/** The row shape of each output whose shape the model states in full (all but the batch axis). */
+function statedRowShapes(model: LoadedModel): Map<string, readonly number[]> {
+  const shapes = new Map<string, readonly number[]>();
+  for (const o of model.outputs) {
+    const row = o.shape.slice(1);
+    if (row.every((d): d is number => typeof d === "number")) shapes.set(o.name, row);
+  }
+  return shapes;
+}
