@@ -3,12 +3,12 @@ import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSyntheticImages } from "@featurewise/dataset";
-import { deletePrefix, uniquePrefix, useRedis, type TestRedis } from "./helpers/redis.js";
+import { uniquePrefix, useRedis, type TestRedis } from "./helpers/redis.js";
 import {
   jobAttempts,
   pollUntil,
   startWorker,
-  stopWorkers,
+  tearDownCluster,
   type WorkerProcess,
 } from "./helpers/workers.js";
 import { clusterFitWithId, summaryOf } from "./helpers/workers-fit.js";
@@ -27,12 +27,7 @@ beforeAll(async () => {
   workers.push(await startWorker({ redisUrl: redis.url, prefix, name: "a1" }));
 }, 120_000);
 
-afterAll(async () => {
-  await stopWorkers(workers);
-  await deletePrefix(redis.url, prefix);
-  await redis?.stop();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => tearDownCluster(workers, redis, prefix, work));
 
 /** The finalize job writes the artifact under the embedded fit's rules (issue 17, item 4). */
 describe("a cluster fit's artifact", () => {

@@ -5,7 +5,6 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
-  rmSync,
   symlinkSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +12,13 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticKey, writeSyntheticImages } from "@featurewise/dataset";
 import { deletePrefix, uniquePrefix, useRedis, type TestRedis } from "./helpers/redis.js";
-import { pollUntil, startWorker, stopWorkers, type WorkerProcess } from "./helpers/workers.js";
+import {
+  pollUntil,
+  startWorker,
+  stopWorkers,
+  tearDownCluster,
+  type WorkerProcess,
+} from "./helpers/workers.js";
 import {
   clusterFit,
   clusterFitWithId,
@@ -52,12 +57,7 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-afterAll(async () => {
-  await stopWorkers(workers);
-  await deletePrefix(redis.url, prefix);
-  await redis?.stop();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => tearDownCluster(workers, redis, prefix, work));
 
 describe("a flat folder with symlinks on 2 worker processes", () => {
   for (const follow of [false, true]) {
