@@ -1,7 +1,7 @@
 // `featurewise predict` against the Python way on the same files, in one run:
 // 20,000 32x32 PNGs and the full-size Keras-CIFAR-10-example CNN.
 // usage: node bench/predict.mjs [--count 20000] [--small 2000] [--skip-python] [--skip-tfjs]
-// Rows: featurewise predict (onnx 1 thread; tfjs on wasm), the Python way
+// Rows: featurewise predict (onnx, one intra-op thread per core; tfjs on wasm), the Python way
 // (bench/predict_python.py: Keras load_img + ImageDataGenerator.standardize
 // with the artifact's arrays + the same model in torch, batch 64, all cores),
 // decoding alone (the decode pool over the same files), and peak RSS at
@@ -96,7 +96,13 @@ function predict(label, dir, entry, runtime, n) {
   return rows.at(-1);
 }
 
-const onnx = predict("featurewise predict, onnx 1 thread", data, "model.onnx", "onnx", count);
+const onnx = predict(
+  `featurewise predict, onnx ${os.availableParallelism()} threads`,
+  data,
+  "model.onnx",
+  "onnx",
+  count,
+);
 if (!args["skip-tfjs"])
   predict("featurewise predict, tfjs wasm", data, "model.json", "tfjs", count);
 

@@ -78,7 +78,7 @@ export function predictCommand(print: (text: string) => void): Command {
       "--device <name>",
       `${PREDICT_DEVICES.join("|")}; auto falls back to the CPU with the reason (default ${d.device})`,
     )
-    .option("--threads <n>", `intra-op threads of ONNX Runtime (default ${d.threads})`)
+    .option("--threads <n>", "intra-op threads of ONNX Runtime (default one per core)")
     .option(
       "--input-layout <layout>",
       `${PREDICT_INPUT_LAYOUTS.join("|")} (default ${d.inputLayout}: from the model's input)`,
@@ -147,7 +147,9 @@ export function predictOptions(source: string, flags: PredictFlags): PredictOpti
     out: flags.out,
     runtime: given(flags.runtime, d.runtime, (v) => parseChoice("--runtime", v, PREDICT_RUNTIMES)),
     device: given(flags.device, d.device, (v) => parseChoice("--device", v, PREDICT_DEVICES)),
-    threads: given(flags.threads, d.threads, (v) => parsePositiveInt("--threads", v)),
+    threads: given<number | null>(flags.threads, d.threads, (v) =>
+      parsePositiveInt("--threads", v),
+    ),
     inputLayout: given(flags.inputLayout, d.inputLayout, (v) =>
       parseChoice("--input-layout", v, PREDICT_INPUT_LAYOUTS),
     ),

@@ -32,8 +32,12 @@ export interface PredictOptions {
   readonly runtime: (typeof PREDICT_RUNTIMES)[number];
   /** @defaultValue "auto" */
   readonly device: (typeof PREDICT_DEVICES)[number];
-  /** Intra-op threads of the runtime (ONNX Runtime). @defaultValue 1 */
-  readonly threads: number;
+  /**
+   * Intra-op threads of the runtime (ONNX Runtime); null for one per core
+   * (end to end on 2 idle cores: 2 threads 2,980–3,015 images/s, 1 thread
+   * 1,939; bench/RESULTS.md). @defaultValue null
+   */
+  readonly threads: number | null;
   /** @defaultValue "auto" */
   readonly inputLayout: (typeof PREDICT_INPUT_LAYOUTS)[number];
   /** Images run through the model at once. @defaultValue 64 (measured: README "featurewise predict") */
@@ -67,7 +71,7 @@ export const PREDICT_DEFAULTS = Object.freeze({
   stats: null,
   runtime: "auto",
   device: "auto",
-  threads: 1,
+  threads: null,
   inputLayout: "auto",
   batchSize: 64,
   format: "parquet",

@@ -6,6 +6,7 @@
  * `manifest.json` last. A run killed at any point and resumed gives the same
  * parts and manifest (timings aside).
  */
+import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import {
   ErrorCodes,
@@ -85,6 +86,8 @@ export async function runPredict(
   runtime: PredictRuntime = {},
 ): Promise<PredictResult> {
   const started = performance.now();
+  // Resolved here, so the run's identity records the count that ran.
+  const threads = options.threads ?? availableParallelism();
   const storage = runtime.storage ?? new Storage();
   const backend = selectBackend(options.backend);
   let model: LoadedModel | null = null;
@@ -97,7 +100,7 @@ export async function runPredict(
     const recorded = await openModel(options.model, storage);
     const selected = await selectRuntime(options.runtime, recorded.files, {
       device: options.device,
-      threads: options.threads,
+      threads,
     });
     model = selected.model;
     pool = new DecodePool(runtime.decodeThreads);
@@ -124,7 +127,7 @@ export async function runPredict(
       model: checksums.sha256,
       runtime: model.runtime,
       device: model.device,
-      threads: options.threads,
+      threads,
       artifact: artifact?.statsSha256 ?? null,
       rescale: artifact === null ? options.rescale : null,
       decode,
