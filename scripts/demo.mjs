@@ -26,6 +26,21 @@ run([
   "--out",
   "demo/standardized.npy",
 ]);
+// The statistics applied at prediction time: a small CIFAR-shaped CNN the repo ships (fixtures/models).
+run([
+  "predict",
+  images,
+  "--model",
+  "fixtures/models/cifar-cnn/model.onnx",
+  "--stats",
+  "demo/stats-std",
+  "--out",
+  "demo/predictions",
+  "--top-k",
+  "3",
+  "--overwrite",
+]);
 console.log(
-  "\nartifacts: demo/stats-std/, demo/stats-zca/ (stats.json, mean.npy, std.npy, zca_whitening_matrix.npy, stats.npz)",
+  "\nartifacts: demo/stats-std/, demo/stats-zca/ (stats.json, mean.npy, std.npy, zca_whitening_matrix.npy, stats.npz); " +
+    "predictions: demo/predictions/ (part-*.parquet, manifest.json)",
 );
