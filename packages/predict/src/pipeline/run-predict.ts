@@ -55,6 +55,8 @@ export interface PredictProgress {
   /** Images listed; known once the listing has ended. */
   readonly total: number | null;
   readonly skipped: number;
+  /** Files listed so far, while the listing goes on (`total` is null until it ends). */
+  readonly listed?: number;
 }
 
 /** How this process runs a prediction; none of it changes the result. */
@@ -106,8 +108,14 @@ export async function runPredict(
     pool = new DecodePool(runtime.decodeThreads);
     const source = openSource(options.source, storage, folderWalk(options));
     const decode = artifact?.doc.decode ?? options.decode;
-    const plan = new StreamingPlan(source, { imagesPerShard: options.imagesPerShard, decode }, () =>
-      onProgress({ phase: "listing", done: 0, total: null, skipped: 0 }),
+    const skipped: SkippedItem[] = [];
+    let done = 0;
+    // As the fit's: listing events carry the images done so far, so done never goes back.
+    const plan = new StreamingPlan(
+      source,
+      { imagesPerShard: options.imagesPerShard, decode },
+      (listed) =>
+        onProgress({ phase: "listing", done, total: null, skipped: skipped.length, listed }),
     );
     // With an artifact the shape is known before any image is read.
     const imageShape = artifact?.params.imageShape ?? (await plan.imageShape());
@@ -142,9 +150,7 @@ export async function runPredict(
     const format = partFormat(options.format);
     const resume = await prepareOutput(out, id, identity, options.existing);
 
-    const skipped: SkippedItem[] = [];
     const records: PartRecord[] = [];
-    let done = 0;
     let reused = 0;
     const report = () =>
       onProgress({ phase: "predicting", done, total: plan.listed, skipped: skipped.length });
