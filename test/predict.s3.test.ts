@@ -7,8 +7,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { decodeNpy, sha256Hex } from "@featurewise/core";
-import { decodeKeysJsonl } from "@featurewise/predict";
+import { decodeKeysJsonl, decodeNpy, sha256Hex } from "@featurewise/core";
 import { readStorageConfig, Storage } from "@featurewise/storage";
 import { runCli, runCliOk } from "./helpers/cli.js";
 import { IMAGE_MODELS, imageFixture, maxAbsDiff } from "./helpers/predict.js";
@@ -111,7 +110,7 @@ describe("predict on S3", () => {
           expect(await sha256Hex([await store.get(f.name)]), f.name).toBe(f.sha256);
         }
         const base = `part-${String(part.part).padStart(6, "0")}`;
-        keys.push(...decodeKeysJsonl(await store.get(`${base}.keys.jsonl`)));
+        keys.push(...decodeKeysJsonl(await store.get(`${base}.keys.jsonl`), `${base}.keys.jsonl`));
         for (const [o, values] of got) {
           const file = outputs.length === 1 ? `${base}.npy` : `${base}.${o}.npy`;
           values.push(...decodeNpy(await store.get(file)).data);

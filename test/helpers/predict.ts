@@ -2,8 +2,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { decodeNpy } from "@featurewise/core";
-import { decodeKeysJsonl } from "@featurewise/predict";
+import { decodeKeysJsonl, decodeNpy } from "@featurewise/core";
 
 /** fixtures/models. */
 export const MODELS = fileURLToPath(new URL("../../fixtures/models/", import.meta.url));
@@ -76,7 +75,8 @@ export function readNpyOutput(out: string): { keys: string[]; outputs: Map<strin
   const chunks = new Map<string, number[]>(names.map((n) => [n, []]));
   for (const part of m.parts) {
     const base = `part-${String(part.part).padStart(6, "0")}`;
-    keys.push(...decodeKeysJsonl(readFileSync(path.join(out, `${base}.keys.jsonl`))));
+    const keysFile = path.join(out, `${base}.keys.jsonl`);
+    keys.push(...decodeKeysJsonl(readFileSync(keysFile), keysFile));
     for (const name of names) {
       const file = names.length === 1 ? `${base}.npy` : `${base}.${name}.npy`;
       const a = decodeNpy(readFileSync(path.join(out, file)));

@@ -50,7 +50,6 @@ export {
   type PartFormat,
 } from "./output/part-format.js";
 export { PartAssembler, type PartAssemblerOptions } from "./output/part-assembler.js";
-export { decodeKeysJsonl, encodeKeysJsonl } from "./output/keys-jsonl.js";
 export { float32Text } from "./output/float-text.js";
 export { parseLabels, topK, type TopK } from "./output/top-k.js";
 export {

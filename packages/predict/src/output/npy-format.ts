@@ -2,10 +2,9 @@
  * `--format npy`: `part-000042.npy` (n, …) float32 for a model with one
  * output, `part-000042.<output>.npy` for each output of a model with several
  * (the name percent-encoded where it is not a plain file name), and the keys
- * in `part-000042.keys.jsonl` ({@link encodeKeysJsonl}).
+ * in `part-000042.keys.jsonl` (core's `encodeKeysJsonl`, as transform writes its keys).
  */
-import { encodeNpy } from "@featurewise/core";
-import { encodeKeysJsonl } from "./keys-jsonl.js";
+import { encodeKeysJsonl, encodeNpy } from "@featurewise/core";
 import type { PartFormat } from "./part-format.js";
 import { checkPart, invalid, partBaseName, type PredictionPart } from "./prediction-part.js";
 

@@ -9,7 +9,7 @@ import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ErrorCodes } from "@featurewise/core";
-import { decodeKeysJsonl } from "./keys-jsonl.js";
+import { decodeKeysJsonl } from "@featurewise/core";
 import { partFormat, partFormatNames } from "./part-format.js";
 import type { PredictionPart } from "./prediction-part.js";
 import { topK } from "./top-k.js";
@@ -113,7 +113,7 @@ describe("npy", () => {
       "part-000042.keys.jsonl",
     ]);
     save(files);
-    expect(decodeKeysJsonl(files[2]!.bytes)).toEqual(keys);
+    expect(decodeKeysJsonl(files[2]!.bytes, files[2]!.name)).toEqual(keys);
     const script = `
 import json, sys, numpy as np
 d = sys.argv[1]
