@@ -80,11 +80,14 @@ export function histogramSvg(chart: HistogramChart): string {
       `<text x="${px(tx)}" y="${px(area.top + area.height + 16)}" text-anchor="middle">${formatTick(lo + f * (hi - lo))}</text>`
     );
   });
-  const legend = chart.series.map(
-    (s, k) =>
-      `<g class="legend"><rect x="${area.left + area.width - 60}" y="${area.top + 4 + k * 14}" width="10" height="10" fill="${escapeXml(s.colour)}"/>` +
-      `<text x="${area.left + area.width - 46}" y="${area.top + 13 + k * 14}">${escapeXml(s.label)}</text></g>`,
-  );
+  // One line above the plot, right-aligned, so it never covers the lines.
+  const legend = chart.series.map((s, k) => {
+    const x = width - 16 - (chart.series.length - k) * 36;
+    return (
+      `<g class="legend"><rect x="${x}" y="${area.top - 12}" width="10" height="10" fill="${escapeXml(s.colour)}"/>` +
+      `<text x="${x + 13}" y="${area.top - 3}">${escapeXml(s.label)}</text></g>`
+    );
+  });
   return svgDocument(
     width,
     height,

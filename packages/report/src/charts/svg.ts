@@ -32,7 +32,7 @@ export interface PlotArea {
 
 /** The plot area of a chart with the usual margins. */
 export function plotArea(width: number, height: number, left = 56): PlotArea {
-  return { left, top: 28, width: width - left - 16, height: height - 28 - 36 };
+  return { left, top: 40, width: width - left - 16, height: height - 40 - 36 };
 }
 
 /**

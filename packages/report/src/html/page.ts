@@ -62,9 +62,19 @@ export function figure(content: string, caption: string): string {
   return `<figure>${content}<figcaption>${escapeXml(caption)}</figcaption></figure>`;
 }
 
-/** An `<img>` of a data: URI, shown at `scale` times its size without smoothing. */
-export function pixelImage(dataUri: string, alt: string, width: number, height: number): string {
-  return `<img class="pixels" src="${dataUri}" alt="${escapeXml(alt)}" width="${width}" height="${height}">`;
+/**
+ * An `<img>` of a data: URI of a `width`×`height` picture, shown enlarged by
+ * a whole factor (without smoothing) to at least `minWidth` pixels wide.
+ */
+export function pixelImage(
+  dataUri: string,
+  alt: string,
+  width: number,
+  height: number,
+  minWidth = 128,
+): string {
+  const k = Math.max(1, Math.ceil(minWidth / width));
+  return `<img class="pixels" src="${dataUri}" alt="${escapeXml(alt)}" width="${width * k}" height="${height * k}">`;
 }
 
 /** A warning line in the report (something that could not be shown, and why). */
