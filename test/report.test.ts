@@ -1,0 +1,191 @@
+/**
+ * `featurewise report` on real runs: a std fit and a ZCA fit of real PNGs
+ * (one unreadable file among them), and predict runs of the CIFAR-shaped
+ * fixture model (parquet with top-k and labels, npy without), each turned
+ * into one self-contained HTML file by the built CLI. Bad targets fail with
+ * the existing error codes. The report opens in Debian's headless Chromium
+ * with no request leaving the page (test/report-browser.test.ts).
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { readArtifact, selectBackend } from "@featurewise/pipeline";
+import { whiteningSpectrum } from "@featurewise/report";
+import { Storage } from "@featurewise/storage";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, runCliOk } from "./helpers/cli.js";
+import { MODELS } from "./helpers/predict.js";
+
+let tmp: string;
+const BROKEN = "zz-broken.png";
+
+/** A folder with the fixture's PNGs of `size` and one file that is not an image. */
+function imagesWithBrokenFile(size: string): string {
+  const dir = path.join(tmp, `images-${size}`);
+  cpSync(path.join(MODELS, "images", size), dir, { recursive: true });
+  writeFileSync(path.join(dir, BROKEN), "not a png");
+  return dir;
+}
+
+const report = async (target: string, name: string, ...more: string[]) => {
+  const out = path.join(tmp, name);
+  const run = await runCliOk(["report", target, "--out", out, ...more]);
+  expect(run.stdout).toMatch(/^report: file:\/\/.*KiB\)\n$/);
+  return readFileSync(out, "utf8");
+};
+
+/** What makes a report self-contained: no script, nothing loaded from anywhere but data: URIs. */
+function expectSelfContained(html: string): void {
+  expect(html).toMatch(/^<!DOCTYPE html>/);
+  expect(html).not.toMatch(/<script/i);
+  expect(html).toContain("default-src 'none'");
+  for (const m of html.matchAll(/\b(?:src|href)="([^"]*)"/g)) expect(m[1]).toMatch(/^data:image\/png;base64,/);
+  expect(html.replaceAll('xmlns="http://www.w3.org/2000/svg"', "")).not.toMatch(/https?:\/\//);
+}
+
+let std32: string;
+let zca16: string;
+let images32: string;
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(tmpdir(), "fw-report-"));
+  images32 = imagesWithBrokenFile("32x32x3");
+  const images16 = imagesWithBrokenFile("16x16x3");
+  std32 = path.join(tmp, "std32");
+  zca16 = path.join(tmp, "zca16");
+  const fit = (src: string, out: string, ...flags: string[]) =>
+    runCliOk(["fit", src, "--out", out, "--rescale", "1/255", "--max-skipped", "100%", ...flags]);
+  await Promise.all([fit(images32, std32, "--center", "--std"), fit(images16, zca16, "--zca")]);
+}, 300_000);
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe("featurewise report <artifact>", () => {
+  it("std fit: n, the skipped file with its reason, swatches, mean/std images, histograms, sample grids", async () => {
+    const html = await report(std32, "std.html", "--sample", "12");
+    expectSelfContained(html);
+    expect(html).toContain("<th>images used (n)</th><td>20</td>");
+    expect(html).toContain("Skipped inputs (1)");
+    expect(html).toMatch(new RegExp(`<td>${BROKEN}</td><td>[^<]+</td>`));
+    for (const id of ["summary", "skipped", "mean-std", "sample"]) expect(html).toContain(`id="${id}"`);
+    expect(html).not.toContain('id="spectrum"');
+    expect(html.match(/class="swatch"/g)).toHaveLength(4 + 3); // mean colour + R, G, B; std R, G, B
+    expect(html).toContain("The first 12 usable images");
+    // mean image, std image, the sample before and after
+    expect(html.match(/<img class="pixels" src="data:image\/png;base64,/g)).toHaveLength(4);
+    expect(html.match(/class="series"/g)).toHaveLength(6); // 3 channels, before and after
+  });
+
+  it("ZCA fit: the eigenvalue spectrum on a log scale with the epsilon level, n of D directions kept", async () => {
+    const html = await report(zca16, "zca.html");
+    expectSelfContained(html);
+    expect(html).toContain('id="spectrum"');
+    const points = /class="spectrum" points="([^"]*)"/.exec(html)![1]!.split(" ");
+    // profile keras keeps min(n, D) = 20 directions of D = 768
+    expect(points).toHaveLength(20);
+    expect(html).toContain("748 of 768 directions are dropped");
+    expect(html).toContain('class="epsilon"');
+    expect(html).toContain("After whitening");
+  });
+
+  it("the spectrum recovered from W holds the fit's variance: Σ s = H·W·Σ σ_c²", async () => {
+    const storage = new Storage();
+    const backend = selectBackend("auto");
+    try {
+      const { doc, params } = await readArtifact(storage, zca16);
+      const d = 16 * 16 * 3;
+      const { values } = await backend.la.eigh(params.whitening!, d);
+      const s = whiteningSpectrum(values, doc.profile, doc.n, doc.zcaEpsilon);
+      const trace = s.values.reduce((a, b) => a + b, 0);
+      const expected = 16 * 16 * doc.channelStd.reduce((a, b) => a + b * b, 0);
+      expect(Math.abs(trace - expected) / expected).toBeLessThan(1e-6);
+    } finally {
+      backend.dispose();
+      storage.close();
+    }
+  });
+
+  it("refuses a folder without stats.json or manifest.json, and a corrupt artifact, with the existing codes", async () => {
+    const empty = path.join(tmp, "empty");
+    cpSync(path.join(MODELS, "images", "16x16x3"), empty, { recursive: true });
+    const missing = await runCli(["report", empty, "--out", path.join(tmp, "x.html")]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/neither stats\.json nor manifest\.json/);
+
+    const corrupt = path.join(tmp, "corrupt");
+    cpSync(std32, corrupt, { recursive: true });
+    const mean = path.join(corrupt, "mean.npy");
+    const bytes = readFileSync(mean);
+    bytes[bytes.length - 1] ^= 1;
+    writeFileSync(mean, bytes);
+    const bad = await runCli(["report", corrupt, "--out", path.join(tmp, "y.html")]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/featurewise: error: .*corrupt.*mean\.npy/);
+
+    const usage = await runCli(["report", std32, "--out", path.join(tmp, "z.html"), "--sample", "0"]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--sample/);
+  });
+
+  it("--help names the target kinds and the options", async () => {
+    const help = await runCliOk(["report", "--help"]);
+    for (const flag of ["--out", "--sample", "--rows", "--max-dim", "--backend", "manifest.json"]) {
+      expect(help.stdout).toContain(flag);
+    }
+  });
+});
+
+describe("featurewise report <prediction-folder>", () => {
+  const model = path.join(MODELS, "cifar-cnn", "model.onnx");
+  const predict = (out: string, ...flags: string[]) =>
+    runCliOk([
+      "predict",
+      images32,
+      "--model",
+      model,
+      "--stats",
+      std32,
+      "--out",
+      out,
+      "--images-per-shard",
+      "8",
+      "--max-skipped",
+      "100%",
+      ...flags,
+    ]);
+
+  it("parquet with top-k and labels: the top-1 histogram by label, rows with thumbnails", async () => {
+    const labels = path.join(tmp, "labels.txt");
+    writeFileSync(labels, Array.from({ length: 10 }, (_, i) => `label<${i}>`).join("\n") + "\n");
+    const out = path.join(tmp, "pred-parquet");
+    await predict(out, "--top-k", "3", "--labels", labels);
+    const html = await report(out, "pred.html", "--rows", "5");
+    expectSelfContained(html);
+    expect(html).toContain("<th>images predicted (n)</th><td>20</td>");
+    expect(html).toContain("Skipped inputs (1)");
+    expect(html).toContain(`<td>${BROKEN}</td>`);
+    const bars = [...html.matchAll(/<g class="bar">.*?<\/text><rect[^>]*><text[^>]*>(\d+)<\/text><\/g>/g)];
+    expect(bars.reduce((a, m) => a + Number(m[1]), 0)).toBe(20);
+    expect(html).toMatch(/label&lt;\d&gt; \(\d\)/);
+    const rows = html.slice(html.indexOf('id="rows"'));
+    expect(rows.match(/<img src="data:image\/png;base64,/g)).toHaveLength(5);
+    expect(rows.match(/<br>/g)).toHaveLength(5 * 2); // 3 classes a row
+    expect(rows).toContain("The first 5 rows of 20");
+  });
+
+  it("npy without top-k: the best classes computed from the scores; a part altered after the run is refused", async () => {
+    const out = path.join(tmp, "pred-npy");
+    await predict(out, "--format", "npy");
+    const html = await report(out, "pred-npy.html");
+    expect(html).toMatch(/class \d: /);
+    const bars = [...html.matchAll(/<g class="bar">.*?<\/text><rect[^>]*><text[^>]*>(\d+)<\/text><\/g>/g)];
+    expect(bars.reduce((a, m) => a + Number(m[1]), 0)).toBe(20);
+
+    const part = path.join(out, "part-000001.npy");
+    const bytes = readFileSync(part);
+    bytes[bytes.length - 1] ^= 1;
+    writeFileSync(part, bytes);
+    const bad = await runCli(["report", out, "--out", path.join(tmp, "bad.html")]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/part-000001\.npy's sha256 differs/);
+  });
+});
