@@ -3,15 +3,25 @@
  * (one unreadable file among them), and predict runs of the CIFAR-shaped
  * fixture model (parquet with top-k and labels, npy without), each turned
  * into one self-contained HTML file by the built CLI. Bad targets fail with
- * the existing error codes. The report opens in Debian's headless Chromium
- * with no request leaving the page (test/report-browser.test.ts).
+ * the existing error codes. The reports open in Debian's headless Chromium
+ * (puppeteer-core driving /usr/bin/chromium) with no request made, every
+ * picture loaded, and screenshots that are not blank.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { readArtifact, selectBackend } from "@featurewise/pipeline";
 import { whiteningSpectrum } from "@featurewise/report";
 import { Storage } from "@featurewise/storage";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, runCliOk } from "./helpers/cli.js";
 import { MODELS } from "./helpers/predict.js";
@@ -39,7 +49,8 @@ function expectSelfContained(html: string): void {
   expect(html).toMatch(/^<!DOCTYPE html>/);
   expect(html).not.toMatch(/<script/i);
   expect(html).toContain("default-src 'none'");
-  for (const m of html.matchAll(/\b(?:src|href)="([^"]*)"/g)) expect(m[1]).toMatch(/^data:image\/png;base64,/);
+  for (const m of html.matchAll(/\b(?:src|href)="([^"]*)"/g))
+    expect(m[1]).toMatch(/^data:image\/png;base64,/);
   expect(html.replaceAll('xmlns="http://www.w3.org/2000/svg"', "")).not.toMatch(/https?:\/\//);
 }
 
@@ -66,7 +77,8 @@ describe("featurewise report <artifact>", () => {
     expect(html).toContain("<th>images used (n)</th><td>20</td>");
     expect(html).toContain("Skipped inputs (1)");
     expect(html).toMatch(new RegExp(`<td>${BROKEN}</td><td>[^<]+</td>`));
-    for (const id of ["summary", "skipped", "mean-std", "sample"]) expect(html).toContain(`id="${id}"`);
+    for (const id of ["summary", "skipped", "mean-std", "sample"])
+      expect(html).toContain(`id="${id}"`);
     expect(html).not.toContain('id="spectrum"');
     expect(html.match(/class="swatch"/g)).toHaveLength(4 + 3); // mean colour + R, G, B; std R, G, B
     expect(html).toContain("The first 12 usable images");
@@ -115,13 +127,20 @@ describe("featurewise report <artifact>", () => {
     cpSync(std32, corrupt, { recursive: true });
     const mean = path.join(corrupt, "mean.npy");
     const bytes = readFileSync(mean);
-    bytes[bytes.length - 1] ^= 1;
+    bytes[bytes.length - 1]! ^= 1;
     writeFileSync(mean, bytes);
     const bad = await runCli(["report", corrupt, "--out", path.join(tmp, "y.html")]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/featurewise: error: .*corrupt.*mean\.npy/);
 
-    const usage = await runCli(["report", std32, "--out", path.join(tmp, "z.html"), "--sample", "0"]);
+    const usage = await runCli([
+      "report",
+      std32,
+      "--out",
+      path.join(tmp, "z.html"),
+      "--sample",
+      "0",
+    ]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/--sample/);
   });
@@ -163,7 +182,9 @@ describe("featurewise report <prediction-folder>", () => {
     expect(html).toContain("<th>images predicted (n)</th><td>20</td>");
     expect(html).toContain("Skipped inputs (1)");
     expect(html).toContain(`<td>${BROKEN}</td>`);
-    const bars = [...html.matchAll(/<g class="bar">.*?<\/text><rect[^>]*><text[^>]*>(\d+)<\/text><\/g>/g)];
+    const bars = [
+      ...html.matchAll(/<g class="bar">.*?<\/text><rect[^>]*><text[^>]*>(\d+)<\/text><\/g>/g),
+    ];
     expect(bars.reduce((a, m) => a + Number(m[1]), 0)).toBe(20);
     expect(html).toMatch(/label&lt;\d&gt; \(\d\)/);
     const rows = html.slice(html.indexOf('id="rows"'));
@@ -177,15 +198,116 @@ describe("featurewise report <prediction-folder>", () => {
     await predict(out, "--format", "npy");
     const html = await report(out, "pred-npy.html");
     expect(html).toMatch(/class \d: /);
-    const bars = [...html.matchAll(/<g class="bar">.*?<\/text><rect[^>]*><text[^>]*>(\d+)<\/text><\/g>/g)];
+    const bars = [
+      ...html.matchAll(/<g class="bar">.*?<\/text><rect[^>]*><text[^>]*>(\d+)<\/text><\/g>/g),
+    ];
     expect(bars.reduce((a, m) => a + Number(m[1]), 0)).toBe(20);
 
     const part = path.join(out, "part-000001.npy");
     const bytes = readFileSync(part);
-    bytes[bytes.length - 1] ^= 1;
+    bytes[bytes.length - 1]! ^= 1;
     writeFileSync(part, bytes);
     const bad = await runCli(["report", out, "--out", path.join(tmp, "bad.html")]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/part-000001\.npy's sha256 differs/);
   });
+});
+
+const CHROMIUM = "/usr/bin/chromium";
+const HAS_CHROMIUM = existsSync(CHROMIUM);
+if (!HAS_CHROMIUM) {
+  console.warn(`report browser test skipped: no ${CHROMIUM} (Debian: apt-get install chromium)`);
+}
+
+/** The per-channel standard deviation of a screenshot's pixels (0 for a blank one). */
+async function pixelSpread(png: Uint8Array): Promise<number> {
+  const stats = await sharp(png).removeAlpha().stats();
+  return Math.max(...stats.channels.map((c) => c.stdev));
+}
+
+describe.skipIf(!HAS_CHROMIUM)("the reports in headless Chromium", () => {
+  // Kept with REPORT_SCREENSHOTS=<folder>; otherwise written under the test's temporary folder.
+  let shots: string;
+  const pages = new Map<string, string>();
+
+  beforeAll(async () => {
+    shots = process.env["REPORT_SCREENSHOTS"] ?? path.join(tmp, "screenshots");
+    mkdirSync(shots, { recursive: true });
+    const out = path.join(tmp, "pred-browser");
+    await runCliOk([
+      "predict",
+      images32,
+      "--model",
+      path.join(MODELS, "cifar-cnn", "model.onnx"),
+      "--stats",
+      std32,
+      "--out",
+      out,
+      "--top-k",
+      "3",
+      "--max-skipped",
+      "100%",
+    ]);
+    for (const [name, target] of [
+      ["std", std32],
+      ["zca", zca16],
+      ["prediction", out],
+    ] as const) {
+      const file = path.join(tmp, `browser-${name}.html`);
+      await runCliOk(["report", target, "--out", file, "--rows", "8", "--sample", "16"]);
+      pages.set(name, file);
+    }
+  }, 300_000);
+
+  it.each([
+    ["std", ["#mean-std", "#sample"]],
+    ["zca", ["#spectrum", "#sample"]],
+    ["prediction", ["#classes", "#rows"]],
+  ] as const)(
+    "%s report: no request but the file itself, every picture loaded, screenshots not blank",
+    async (name, parts) => {
+      const { default: puppeteer } = await import("puppeteer-core");
+      const browser = await puppeteer.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+      });
+      try {
+        const page = await browser.newPage();
+        await page.setViewport({ width: 1200, height: 900 });
+        const url = `file://${pages.get(name)!}`;
+        const requests: string[] = [];
+        await page.setRequestInterception(true);
+        page.on("request", (req) => {
+          const u = req.url();
+          if (!u.startsWith("data:")) requests.push(u);
+          // Anything but the report itself (and its data: URIs) is refused and recorded.
+          if (u === url || u.startsWith("data:")) void req.continue();
+          else void req.abort();
+        });
+        await page.goto(url, { waitUntil: "load" });
+        expect(requests).toEqual([url]);
+        // A string, evaluated in the page: this project's TypeScript has no DOM types.
+        const images = (await page.evaluate(
+          "Array.from(document.images, (i) => i.complete && i.naturalWidth > 0)",
+        )) as boolean[];
+        expect(images.length).toBeGreaterThan(0);
+        expect(images.every(Boolean)).toBe(true);
+        const full = await page.screenshot({
+          fullPage: true,
+          path: path.join(shots, `${name}.png`),
+        });
+        expect(await pixelSpread(full)).toBeGreaterThan(20);
+        for (const selector of parts) {
+          const element = await page.$(selector);
+          expect(element, selector).not.toBeNull();
+          const file = path.join(shots, `${name}-${selector.slice(1)}.png`);
+          const shot = await element!.screenshot({ path: file });
+          expect(await pixelSpread(shot), `${selector} is blank`).toBeGreaterThan(20);
+        }
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });

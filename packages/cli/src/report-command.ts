@@ -23,9 +23,18 @@ export function reportCommand(print: (text: string) => void): Command {
       "<target>",
       "a stats artifact (folder or s3:// prefix with stats.json) or a prediction output folder (with manifest.json)",
     )
-    .requiredOption("--out <file.html>", "the HTML file to write (path or s3:// URI; replaced if there)")
-    .option("--sample <n>", `fit: source images in the sample grid and histograms (default ${d.sampleSize})`)
-    .option("--rows <n>", `prediction: rows in the top-k table, each with a thumbnail (default ${d.maxRows})`)
+    .requiredOption(
+      "--out <file.html>",
+      "the HTML file to write (path or s3:// URI; replaced if there)",
+    )
+    .option(
+      "--sample <n>",
+      `fit: source images in the sample grid and histograms (default ${d.sampleSize})`,
+    )
+    .option(
+      "--rows <n>",
+      `prediction: rows in the top-k table, each with a thumbnail (default ${d.maxRows})`,
+    )
     .option(
       "--max-dim <D>",
       `fit: largest H·W·C whose mean/std images and whitening spectrum are drawn (default ${d.maxDim})`,
@@ -36,7 +45,8 @@ export function reportCommand(print: (text: string) => void): Command {
     try {
       const html = await renderReport(target, {
         storage,
-        sampleSize: flags.sample === undefined ? d.sampleSize : parsePositiveInt("--sample", flags.sample),
+        sampleSize:
+          flags.sample === undefined ? d.sampleSize : parsePositiveInt("--sample", flags.sample),
         maxRows: flags.rows === undefined ? d.maxRows : parsePositiveInt("--rows", flags.rows),
         maxDim: flags.maxDim === undefined ? d.maxDim : parsePositiveInt("--max-dim", flags.maxDim),
         backend: flags.backend ?? d.backend,

@@ -3,7 +3,12 @@
  * console's report page. The target is an artifact (stats.json) or a
  * prediction output folder (manifest.json), local or on S3.
  */
-import { ARTIFACT_FILES, ErrorCodes, FeaturewiseError, isFeaturewiseError } from "@featurewise/core";
+import {
+  ARTIFACT_FILES,
+  ErrorCodes,
+  FeaturewiseError,
+  isFeaturewiseError,
+} from "@featurewise/core";
 import { readArtifact, selectBackend } from "@featurewise/pipeline";
 import { MANIFEST } from "@featurewise/predict";
 import { Storage, type ObjectStore } from "@featurewise/storage";

@@ -47,7 +47,9 @@ describe("histogramSvg", () => {
   });
   it("scales each series to its share: the tallest bin of each reaches the top of the plot", () => {
     const paths = [...svg.matchAll(/class="series" d="([^"]*)"/g)].map((m) => m[1]!);
-    const tops = paths.map((d) => Math.min(...[...d.matchAll(/V([\d.]+)/g)].map((m) => Number(m[1]))));
+    const tops = paths.map((d) =>
+      Math.min(...[...d.matchAll(/V([\d.]+)/g)].map((m) => Number(m[1]))),
+    );
     // R's tallest share is 3/4, G's 10/10: G reaches higher (smaller y) than R.
     expect(tops[1]).toBeLessThan(tops[0]!);
     expect(svg).toContain(">255<");
@@ -82,7 +84,10 @@ describe("spectrumSvg", () => {
   it("places values on a log scale: equal ratios, equal steps", () => {
     const svg = spectrumSvg({ title: "s", values: [1000, 10, 0.1], epsilonLevel: null });
     expect(svg).not.toContain('class="epsilon"');
-    const ys = /points="([^"]*)"/.exec(svg)![1]!.split(" ").map((p) => Number(p.split(",")[1]));
+    const ys = /points="([^"]*)"/
+      .exec(svg)![1]!
+      .split(" ")
+      .map((p) => Number(p.split(",")[1]));
     expect(Math.abs(ys[1]! - ys[0]! - (ys[2]! - ys[1]!))).toBeLessThan(0.02);
   });
 });
@@ -123,7 +128,9 @@ describe("swatchesSvg", () => {
 
 describe("text helpers", () => {
   it("escapes markup and formats ticks short", () => {
-    expect(escapeXml(`<a href="x">'&'</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    expect(escapeXml(`<a href="x">'&'</a>`)).toBe(
+      "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;",
+    );
     expect(formatTick(63.75)).toBe("63.8");
     expect(formatTick(0)).toBe("0");
     expect(formatTick(1.5e-7)).toBe("1.5e-7");

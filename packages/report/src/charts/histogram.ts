@@ -13,7 +13,9 @@ export function histogramCounts(
 ): Float64Array {
   const [lo, hi] = range;
   if (!(bins >= 1) || !(hi > lo)) {
-    throw new RangeError(`histogram of ${bins} bins over [${lo}, ${hi}]: expected bins ≥ 1 and hi > lo`);
+    throw new RangeError(
+      `histogram of ${bins} bins over [${lo}, ${hi}]: expected bins ≥ 1 and hi > lo`,
+    );
   }
   const counts = new Float64Array(bins);
   const scale = bins / (hi - lo);

@@ -38,8 +38,7 @@ export function spectrumSvg(chart: SpectrumChart): string {
   const [lo, hi] = logDecades(
     chart.epsilonLevel !== null ? [...positive, chart.epsilonLevel] : positive,
   );
-  const y = (v: number) =>
-    area.top + area.height * (1 - (Math.log10(v) - lo) / (hi - lo));
+  const y = (v: number) => area.top + area.height * (1 - (Math.log10(v) - lo) / (hi - lo));
   const count = Math.max(all.length, 2);
   const x = (i: number) => area.left + (i / (count - 1)) * area.width;
   const points: string[] = [];

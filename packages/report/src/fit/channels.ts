@@ -48,7 +48,10 @@ export function meanSwatches(doc: StatsDocument): Swatch[] {
     swatches.unshift({
       label: "mean colour",
       rgb: [pixels[0]!, pixels[1]!, pixels[2]!],
-      caption: `${pixels.slice(0, 3).map((p) => Math.round(p)).join(", ")}`,
+      caption: `${pixels
+        .slice(0, 3)
+        .map((p) => Math.round(p))
+        .join(", ")}`,
     });
   }
   return swatches;

@@ -71,7 +71,9 @@ function summarySection({ doc, location }: LoadedArtifact): string {
     ["profile", doc.profile],
     ["flags", flags.length > 0 ? flags.join(", ") : "none"],
     ["rescale", doc.rescale === null ? "none" : String(doc.rescale)],
-    ...(doc.flags.zcaWhitening ? [["zca_epsilon", String(doc.zcaEpsilon)] as [string, string]] : []),
+    ...(doc.flags.zcaWhitening
+      ? [["zca_epsilon", String(doc.zcaEpsilon)] as [string, string]]
+      : []),
     ["backend", `${doc.backend.name} (${doc.backend.reason})`],
     ["created", `${doc.createdAt} by featurewise ${doc.featurewiseVersion}`],
   ];
@@ -193,7 +195,9 @@ async function sampleSection(
   } catch (err) {
     return section(
       "Sample images",
-      note(`The source ${doc.source.uri} could not be read for a sample: ${(err as Error).message}`),
+      note(
+        `The source ${doc.source.uri} could not be read for a sample: ${(err as Error).message}`,
+      ),
       "sample",
     );
   }
@@ -203,13 +207,21 @@ async function sampleSection(
   }
   const dim = flatSize(shape);
   const before = new Float64Array(rows * dim);
-  sample.images.forEach((image, r) => writeImageRow(image.data, shape, doc.dataFormat, before, r * dim));
+  sample.images.forEach((image, r) =>
+    writeImageRow(image.data, shape, doc.dataFormat, before, r * dim),
+  );
   const after = await standardizeRows(before.slice(), rows, params, la);
   const scale = robustScale(after);
   const grid = (values: Float64Array, gain: number, offset: number) =>
     tileGrid(
       Array.from({ length: rows }, (_, r) =>
-        valuesToPicture(values.subarray(r * dim, (r + 1) * dim), shape, doc.dataFormat, gain, offset),
+        valuesToPicture(
+          values.subarray(r * dim, (r + 1) * dim),
+          shape,
+          doc.dataFormat,
+          gain,
+          offset,
+        ),
       ),
     );
   const styles = channelStyles(shape.channels);
@@ -233,7 +245,11 @@ async function sampleSection(
       `After ${what} (Keras' standardize with this artifact): 0 is mid grey, ±${scale.toPrecision(3)} (the 99th percentile of |value|) black and white.`,
     ),
     figure(
-      histogramSvg({ title: "Pixel values before", range: [0, 255], series: perChannel(before, [0, 255]) }),
+      histogramSvg({
+        title: "Pixel values before",
+        range: [0, 255],
+        series: perChannel(before, [0, 255]),
+      }),
       `Decoded pixel values per channel over the ${rows} sample images (${BINS} bins; each line is its channel's share).`,
     ),
     figure(
@@ -247,7 +263,11 @@ async function sampleSection(
     ),
   ];
   if (sample.skipped.length > 0) {
-    body.push(note(`${sample.skipped.length} inputs met while sampling could not be used (see Skipped inputs).`));
+    body.push(
+      note(
+        `${sample.skipped.length} inputs met while sampling could not be used (see Skipped inputs).`,
+      ),
+    );
   }
   return section("Sample images", body.join("\n"), "sample");
 }
@@ -255,4 +275,3 @@ async function sampleSection(
 async function pictureImage(picture: Picture, alt: string): Promise<string> {
   return pixelImage(await pictureToPngDataUri(picture), alt, picture.width, picture.height);
 }
-

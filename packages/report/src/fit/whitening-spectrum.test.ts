@@ -7,10 +7,9 @@ const la = selectBackend("js").la;
 /** A random orthonormal basis (rows) of size d: the eigenvectors of a random symmetric matrix. */
 async function randomBasis(d: number, seed: number): Promise<Float64Array> {
   let x = seed;
-  const next = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5;
+  const next = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5;
   const a = new Float64Array(d * d);
-  for (let i = 0; i < d; i++)
-    for (let j = 0; j <= i; j++) a[i * d + j] = a[j * d + i] = next();
+  for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) a[i * d + j] = a[j * d + i] = next();
   return (await la.eigh(a, d)).vectors;
 }
 

@@ -43,8 +43,7 @@ export function whiteningSpectrum(
   const max = w.reduce((a, b) => Math.max(a, Math.abs(b)), 0);
   const kept = w.filter((v) => v > tolerance * max);
   const values = kept.map((v) => {
-    const s =
-      profile === "keras" ? (Math.sqrt(n) / v - epsilon) ** 2 / n : 1 / (v * v) - epsilon;
+    const s = profile === "keras" ? (Math.sqrt(n) / v - epsilon) ** 2 / n : 1 / (v * v) - epsilon;
     return Math.max(0, s);
   });
   values.sort().reverse();

@@ -34,7 +34,9 @@ export function tileGrid(pictures: readonly Picture[], options: GridOptions = {}
   const { width: w, height: h, channels: c } = first;
   for (const p of pictures) {
     if (p.width !== w || p.height !== h || p.channels !== c || p.data.length !== w * h * c) {
-      throw new RangeError(`tileGrid: pictures differ (${p.width}x${p.height}x${p.channels} vs ${w}x${h}x${c})`);
+      throw new RangeError(
+        `tileGrid: pictures differ (${p.width}x${p.height}x${p.channels} vs ${w}x${h}x${c})`,
+      );
     }
   }
   const columns = Math.min(options.columns ?? 8, pictures.length);

@@ -41,7 +41,10 @@ export function parseManifest(bytes: Uint8Array, where: string): PredictManifest
     typeof obj.source?.uri === "string" &&
     obj.parts.every((p) => typeof p?.part === "number" && Array.isArray(p.files));
   if (!ok) {
-    throw corruptManifest(where, "lacks n, format, columns, parts, skipped or source: expected the manifest featurewise predict writes");
+    throw corruptManifest(
+      where,
+      "lacks n, format, columns, parts, skipped or source: expected the manifest featurewise predict writes",
+    );
   }
   return obj as PredictManifest;
 }
@@ -89,15 +92,27 @@ function summarySection(store: ObjectStore, m: PredictManifest, rows: number): s
     ["skipped", String(m.skipped.count)],
     ["source", m.source.uri],
     ["format", `${m.format}, ${m.parts.length} parts`],
-    ["model", m.model === undefined ? "?" : `${m.model.location} (${m.model.runtime} on ${m.model.device})`],
-    ["artifact", m.artifact === null || m.artifact === undefined ? "none (--no-stats)" : m.artifact.location],
-    ["top-k", m.topK === null || m.topK === undefined ? "not written (best classes computed from the scores)" : `k = ${m.topK.k} of ${m.topK.output}${m.topK.labels === null ? "" : `, labels ${m.topK.labels}`}`],
+    [
+      "model",
+      m.model === undefined ? "?" : `${m.model.location} (${m.model.runtime} on ${m.model.device})`,
+    ],
+    [
+      "artifact",
+      m.artifact === null || m.artifact === undefined ? "none (--no-stats)" : m.artifact.location,
+    ],
+    [
+      "top-k",
+      m.topK === null || m.topK === undefined
+        ? "not written (best classes computed from the scores)"
+        : `k = ${m.topK.k} of ${m.topK.output}${m.topK.labels === null ? "" : `, labels ${m.topK.labels}`}`,
+    ],
   ];
   return section("Prediction", factsTable(facts), "summary");
 }
 
 function classesSection(counts: ReadonlyMap<string, number>, rows: number): string {
-  if (counts.size === 0) return section("Top-1 classes", note("No row has scores to rank."), "classes");
+  if (counts.size === 0)
+    return section("Top-1 classes", note("No row has scores to rank."), "classes");
   const sorted = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const bars: Bar[] = sorted.slice(0, MAX_BARS).map(([label, value]) => ({ label, value }));
   const rest = sorted.slice(MAX_BARS).reduce((a, [, v]) => a + v, 0);
@@ -105,7 +120,10 @@ function classesSection(counts: ReadonlyMap<string, number>, rows: number): stri
   const chart = barChartSvg({ title: "Top-1 classes", bars });
   return section(
     "Top-1 classes",
-    figure(chart, `How many of the ${rows} rows have each class as their best, most frequent first.`),
+    figure(
+      chart,
+      `How many of the ${rows} rows have each class as their best, most frequent first.`,
+    ),
     "classes",
   );
 }

@@ -52,7 +52,10 @@ export async function* predictionRows(
     }
     const rows = await decodePart(manifest.format, files, output);
     if (rows.length !== part.rows) {
-      throw corrupt(store, `part ${part.part} holds ${rows.length} rows; ${MANIFEST} says ${part.rows}`);
+      throw corrupt(
+        store,
+        `part ${part.part} holds ${rows.length} rows; ${MANIFEST} says ${part.rows}`,
+      );
     }
     yield rows;
   }
@@ -76,7 +79,10 @@ async function decodePart(
   }
   if (format === "parquet") {
     const bytes = named(".parquet") ?? new Uint8Array();
-    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const buffer = bytes.buffer.slice(
+      bytes.byteOffset,
+      bytes.byteOffset + bytes.byteLength,
+    ) as ArrayBuffer;
     const records = await parquetReadObjects({ file: buffer });
     return records.map((r) => toRow(r as Record, output));
   }
@@ -89,12 +95,18 @@ async function decodePart(
       arrays.length === 1
         ? arrays[0]
         : arrays.find(([name]) => output !== undefined && name.endsWith(`.${output}.npy`));
-    if (chosen === undefined) return keys.map((key) => ({ key, index: [], score: [], label: null }));
+    if (chosen === undefined)
+      return keys.map((key) => ({ key, index: [], score: [], label: null }));
     const a = decodeNpy(chosen[1]);
     const per = keys.length === 0 ? 0 : a.data.length / keys.length;
-    return keys.map((key, r) => best(key, Float32Array.from(a.data.subarray(r * per, (r + 1) * per))));
+    return keys.map((key, r) =>
+      best(key, Float32Array.from(a.data.subarray(r * per, (r + 1) * per))),
+    );
   }
-  throw new FeaturewiseError(ErrorCodes.INVALID_ARGUMENT, `prediction format "${format}": expected parquet, jsonl or npy`);
+  throw new FeaturewiseError(
+    ErrorCodes.INVALID_ARGUMENT,
+    `prediction format "${format}": expected parquet, jsonl or npy`,
+  );
 }
 
 function toRow(record: Record, output: string | undefined): PredictionRow {
@@ -111,7 +123,10 @@ function toRow(record: Record, output: string | undefined): PredictionRow {
   }
   const scores = output === undefined ? undefined : record[output];
   if (!Array.isArray(scores)) return { key, index: [], score: [], label: null };
-  return best(key, Float32Array.from(scores, (s) => (s === null ? NaN : Number(s))));
+  return best(
+    key,
+    Float32Array.from(scores, (s) => (s === null ? NaN : Number(s))),
+  );
 }
 
 /** The best classes of one row of scores, by predict's own top-k (at most {@link DEFAULT_K}). */
