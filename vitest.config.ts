@@ -31,6 +31,9 @@ export default defineConfig({
       "@featurewise/pipeline": pkg("pipeline"),
       "@featurewise/fit": pkg("fit"),
       "@featurewise/predict": pkg("predict"),
+      "@featurewise/report/options": fileURLToPath(
+        new URL("./packages/report/src/report-options.ts", import.meta.url),
+      ),
       "@featurewise/report": pkg("report"),
     },
   },

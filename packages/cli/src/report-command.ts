@@ -1,5 +1,6 @@
 import { Command } from "commander";
-import { REPORT_DEFAULTS, renderReport } from "@featurewise/report";
+// The options alone: the report itself (sharp, the pipeline, predict) loads when the command runs.
+import { REPORT_DEFAULTS } from "@featurewise/report/options";
 import { parentLocation, readStorageConfig, Storage } from "@featurewise/storage";
 import { addFitOption } from "./option-help.js";
 import { parsePositiveInt } from "./parse-values.js";
@@ -41,6 +42,7 @@ export function reportCommand(print: (text: string) => void): Command {
     );
   addFitOption(cmd, "backend");
   return cmd.action(async (target: string, flags: ReportFlags) => {
+    const { renderReport } = await import("@featurewise/report");
     const storage = new Storage(readStorageConfig(process.env));
     try {
       const html = await renderReport(target, {

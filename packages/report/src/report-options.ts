@@ -1,3 +1,4 @@
+/** The report's options and defaults: `@featurewise/report/options`, light enough for the CLI's start. */
 import type { Storage } from "@featurewise/storage";
 
 /** How a report is made. Every bound keeps a report of a huge run small and quick. */
