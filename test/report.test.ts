@@ -97,6 +97,12 @@ describe("featurewise report <artifact>", () => {
     expect(html).toContain("748 of 768 directions are dropped");
     expect(html).toContain('class="epsilon"');
     expect(html).toContain("After whitening");
+
+    // Over --max-dim the D×D work is left out, and the report says so.
+    const small = await report(zca16, "zca-small.html", "--max-dim", "700", "--sample", "4");
+    expect(small).not.toContain('class="spectrum"');
+    expect(small).toContain("the whitening matrix is 768x768, over the report&#39;s limit of 700");
+    expect(small).toContain("D = 768 values, over the report&#39;s limit of 700");
   });
 
   it("the spectrum recovered from W holds the fit's variance: Σ s = H·W·Σ σ_c²", async () => {
