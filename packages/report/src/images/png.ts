@@ -1,5 +1,6 @@
 /** Pictures as PNG data: URIs (sharp, loaded on first use) for images inline in a report. */
 import type { default as Sharp } from "sharp";
+import { pixelImage } from "../html/page.js";
 import type { Picture } from "./pixel-grid.js";
 
 let loaded: Promise<typeof Sharp> | null = null;
@@ -31,4 +32,9 @@ export async function thumbnailDataUri(bytes: Uint8Array, size: number): Promise
     .png()
     .toBuffer();
   return `data:image/png;base64,${png.toString("base64")}`;
+}
+
+/** A picture as an `<img>` of its PNG, enlarged for the page (see {@link pixelImage}). */
+export async function pictureImage(picture: Picture, alt: string): Promise<string> {
+  return pixelImage(await pictureToPngDataUri(picture), alt, picture.width, picture.height);
 }
