@@ -21,6 +21,7 @@ import path from "node:path";
 import { readArtifact, selectBackend } from "@featurewise/pipeline";
 import { whiteningSpectrum } from "@featurewise/report";
 import { Storage } from "@featurewise/storage";
+import type { Browser } from "puppeteer-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, runCliOk } from "./helpers/cli.js";
@@ -234,6 +235,7 @@ async function pixelSpread(png: Uint8Array): Promise<number> {
 describe.skipIf(!HAS_CHROMIUM)("the reports in headless Chromium", () => {
   // Kept with REPORT_SCREENSHOTS=<folder>; otherwise written under the test's temporary folder.
   let shots: string;
+  let browser: Browser;
   const pages = new Map<string, string>();
 
   beforeAll(async () => {
@@ -263,7 +265,44 @@ describe.skipIf(!HAS_CHROMIUM)("the reports in headless Chromium", () => {
       await runCliOk(["report", target, "--out", file, "--rows", "8", "--sample", "16"]);
       pages.set(name, file);
     }
+    const { default: puppeteer } = await import("puppeteer-core");
+    browser = await puppeteer.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+    });
   }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** Opens `file` in a new page that records every request but data: URIs and refuses all but the file. */
+  async function openRecording(file: string) {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1200, height: 900 });
+    const url = `file://${file}`;
+    const requests: string[] = [];
+    await page.setRequestInterception(true);
+    page.on("request", (req) => {
+      const u = req.url();
+      if (!u.startsWith("data:")) requests.push(u);
+      if (u === url || u.startsWith("data:")) void req.continue();
+      else void req.abort();
+    });
+    await page.goto(url, { waitUntil: "load" });
+    return { page, url, requests };
+  }
+
+  it("the recording sees a request when a page has one (the check below can fail)", async () => {
+    const html = readFileSync(pages.get("std")!, "utf8")
+      .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, "")
+      .replace("<body>", '<body><img src="http://127.0.0.1:9/probe.png">');
+    const control = path.join(tmp, "control.html");
+    writeFileSync(control, html);
+    const { page, url, requests } = await openRecording(control);
+    await page.close();
+    expect(requests).toEqual([url, "http://127.0.0.1:9/probe.png"]);
+  });
 
   it.each([
     ["std", ["#mean-std", "#sample"]],
@@ -272,26 +311,8 @@ describe.skipIf(!HAS_CHROMIUM)("the reports in headless Chromium", () => {
   ] as const)(
     "%s report: no request but the file itself, every picture loaded, screenshots not blank",
     async (name, parts) => {
-      const { default: puppeteer } = await import("puppeteer-core");
-      const browser = await puppeteer.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-      });
+      const { page, url, requests } = await openRecording(pages.get(name)!);
       try {
-        const page = await browser.newPage();
-        await page.setViewport({ width: 1200, height: 900 });
-        const url = `file://${pages.get(name)!}`;
-        const requests: string[] = [];
-        await page.setRequestInterception(true);
-        page.on("request", (req) => {
-          const u = req.url();
-          if (!u.startsWith("data:")) requests.push(u);
-          // Anything but the report itself (and its data: URIs) is refused and recorded.
-          if (u === url || u.startsWith("data:")) void req.continue();
-          else void req.abort();
-        });
-        await page.goto(url, { waitUntil: "load" });
         expect(requests).toEqual([url]);
         // A string, evaluated in the page: this project's TypeScript has no DOM types.
         const images = (await page.evaluate(
@@ -312,7 +333,7 @@ describe.skipIf(!HAS_CHROMIUM)("the reports in headless Chromium", () => {
           expect(await pixelSpread(shot), `${selector} is blank`).toBeGreaterThan(20);
         }
       } finally {
-        await browser.close();
+        await page.close();
       }
     },
   );
