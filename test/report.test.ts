@@ -217,6 +217,23 @@ describe("featurewise report <prediction-folder>", () => {
     const bad = await runCli(["report", out, "--out", path.join(tmp, "bad.html")]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/part-000001\.npy's sha256 differs/);
+
+    // A hostile manifest: a part file outside the folder, then no JSON at all.
+    const manifestFile = path.join(out, "manifest.json");
+    const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as {
+      parts: { files: { name: string }[] }[];
+    };
+    manifest.parts[0]!.files[0]!.name = "../../../etc/passwd";
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    const escape = await runCli(["report", out, "--out", path.join(tmp, "bad.html")]);
+    expect(escape.code).toBe(1);
+    expect(escape.stderr).toMatch(
+      /\.\.\/\.\.\/\.\.\/etc\/passwd, listed in manifest\.json, cannot be read: .*escapes/,
+    );
+    writeFileSync(manifestFile, "{ not json");
+    const garbled = await runCli(["report", out, "--out", path.join(tmp, "bad.html")]);
+    expect(garbled.code).toBe(1);
+    expect(garbled.stderr).toMatch(/manifest\.json is not JSON/);
   });
 });
 

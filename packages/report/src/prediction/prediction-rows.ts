@@ -8,6 +8,7 @@ import {
   decodeNpy,
   ErrorCodes,
   FeaturewiseError,
+  isFeaturewiseError,
   sha256Hex,
 } from "@featurewise/core";
 import { MANIFEST, topK, type PredictManifest } from "@featurewise/predict";
@@ -43,7 +44,17 @@ export async function* predictionRows(
     const files = new Map<string, Uint8Array>();
     for (const file of part.files) {
       const bytes = await store.get(file.name).catch((err: unknown) => {
-        throw corrupt(store, `${file.name}, listed in ${MANIFEST}, cannot be read`, err);
+        // A missing file, or a name that leaves the folder, is the output's fault; I/O stays I/O.
+        if (
+          !isFeaturewiseError(err, ErrorCodes.NOT_FOUND) &&
+          !isFeaturewiseError(err, ErrorCodes.INVALID_ARGUMENT)
+        )
+          throw err;
+        throw corrupt(
+          store,
+          `${file.name}, listed in ${MANIFEST}, cannot be read: ${(err as Error).message}`,
+          err,
+        );
       });
       if ((await sha256Hex([bytes])) !== file.sha256) {
         throw corrupt(store, `${file.name}'s sha256 differs from the one ${MANIFEST} records`);
