@@ -45,7 +45,7 @@ export interface AxisCoefficients {
   readonly start: Int32Array;
   readonly count: Int32Array;
   /** outSize * ksize fixed-point weights (Resample.c `normalize_coeffs_8bpc`). */
-  readonly weights: Int32Array;
+  readonly weights: Float64Array;
 }
 
 /**
@@ -63,7 +63,7 @@ export function precomputeCoefficients(
   const ksize = Math.ceil(support) * 2 + 1;
   const start = new Int32Array(outSize);
   const count = new Int32Array(outSize);
-  const weights = new Int32Array(outSize * ksize);
+  const weights = new Float64Array(outSize * ksize);
   const k = new Float64Array(ksize);
   const ss = 1 / filterscale;
   for (let xx = 0; xx < outSize; xx++) {
@@ -95,7 +95,11 @@ function clip8(acc: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : v;
 }
 
-/** Horizontal pass over rows [rowOffset, rowOffset + rows) of an HWC image; output width = coefficient count. */
+/**
+ * Horizontal pass over rows [rowOffset, rowOffset + rows) of an HWC image; output width =
+ * coefficient count. Every sum is of integers below 2^53, so the order of the additions does not
+ * matter: RGB (the common case) sums its three channels in one pass over the taps.
+ */
 function resampleHorizontal(
   src: Uint8Array,
   srcW: number,
@@ -104,47 +108,67 @@ function resampleHorizontal(
   rows: number,
   co: AxisCoefficients,
 ): Uint8Array {
-  const outW = co.start.length;
+  const { ksize, start, count, weights } = co;
+  const outW = start.length;
   const out = new Uint8Array(outW * rows * channels);
+  let d = 0;
   for (let y = 0; y < rows; y++) {
     const rowBase = (y + rowOffset) * srcW * channels;
     for (let xx = 0; xx < outW; xx++) {
-      const xmin = co.start[xx]!;
-      const n = co.count[xx]!;
-      const kBase = xx * co.ksize;
-      const d = (y * outW + xx) * channels;
+      const k0 = xx * ksize;
+      const k1 = k0 + count[xx]!;
+      const s0 = rowBase + start[xx]! * channels;
+      if (channels === 3) {
+        let a0 = HALF;
+        let a1 = HALF;
+        let a2 = HALF;
+        for (let k = k0, s = s0; k < k1; k++, s += 3) {
+          const w = weights[k]!;
+          a0 += src[s]! * w;
+          a1 += src[s + 1]! * w;
+          a2 += src[s + 2]! * w;
+        }
+        out[d++] = clip8(a0);
+        out[d++] = clip8(a1);
+        out[d++] = clip8(a2);
+        continue;
+      }
       for (let c = 0; c < channels; c++) {
         let acc = HALF;
-        let s = rowBase + xmin * channels + c;
-        for (let x = 0; x < n; x++, s += channels) acc += src[s]! * co.weights[kBase + x]!;
-        out[d + c] = clip8(acc);
+        for (let k = k0, s = s0 + c; k < k1; k++, s += channels) acc += src[s]! * weights[k]!;
+        out[d++] = clip8(acc);
       }
     }
   }
   return out;
 }
 
-/** Vertical pass: output row yy reads rows start[yy].. of `src` (already shifted by the caller). */
+/**
+ * Vertical pass: output row yy reads rows start[yy].. of `src` (already shifted by the caller).
+ * Row by row: each tap adds a whole input row (times its weight) into a row of sums, so the
+ * inner loop runs over contiguous memory.
+ */
 function resampleVertical(
   src: Uint8Array,
   width: number,
   channels: number,
   co: AxisCoefficients,
 ): Uint8Array {
-  const outH = co.start.length;
+  const { ksize, start, count, weights } = co;
+  const outH = start.length;
   const rowLen = width * channels;
   const out = new Uint8Array(outH * rowLen);
+  const acc = new Float64Array(rowLen);
   for (let yy = 0; yy < outH; yy++) {
-    const ymin = co.start[yy]!;
-    const n = co.count[yy]!;
-    const kBase = yy * co.ksize;
-    const dBase = yy * rowLen;
-    for (let i = 0; i < rowLen; i++) {
-      let acc = HALF;
-      let s = ymin * rowLen + i;
-      for (let y = 0; y < n; y++, s += rowLen) acc += src[s]! * co.weights[kBase + y]!;
-      out[dBase + i] = clip8(acc);
+    acc.fill(HALF);
+    const k0 = yy * ksize;
+    for (let t = 0, n = count[yy]!; t < n; t++) {
+      const w = weights[k0 + t]!;
+      const s = (start[yy]! + t) * rowLen;
+      for (let i = 0; i < rowLen; i++) acc[i] = acc[i]! + src[s + i]! * w;
     }
+    const dBase = yy * rowLen;
+    for (let i = 0; i < rowLen; i++) out[dBase + i] = clip8(acc[i]!);
   }
   return out;
 }
