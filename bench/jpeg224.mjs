@@ -30,6 +30,7 @@ const data = `bench/data/photos-${count}`;
 const modelDir = "bench/data/models/photo-cnn-224";
 const stats = "bench/data/stats-jpeg224";
 const SIZE = [224, 224];
+const SHAPE = { height: 224, width: 224, channels: 3 };
 
 console.error(`photo-like JPEGs in ${data}/ (written if missing) ...`);
 await writePhotoLikeJpegs(data, { count });
@@ -141,7 +142,7 @@ for (let round = 0; round < 2; round++) {
     const t1 = performance.now();
     const small = pilResize(img.data, img.width, img.height, 3, 224, 224, "bilinear");
     const t2 = performance.now();
-    addImageSums(small, [224, 224, 3], "channels_last", sum, squares);
+    addImageSums(small, SHAPE, "channels_last", sum, squares);
     const t3 = performance.now();
     stages["JPEG decode (libjpeg-turbo via sharp)"] += t1 - t;
     stages["bilinear resample to 224x224"] += t2 - t1;
