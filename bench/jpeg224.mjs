@@ -80,7 +80,14 @@ if (hasPython) {
   load();
   row("fit --std", "Keras way", run(python, ["bench/jpeg224_python.py", "fit", data]));
 }
-if (existsSync(path.join(modelDir, "model.onnx"))) {
+const skipped = [];
+if (!hasPython)
+  skipped.push(
+    "(Keras way skipped: no /usr/bin/python3 with keras_preprocessing, or --skip-python)",
+  );
+if (!existsSync(path.join(modelDir, "model.onnx"))) {
+  skipped.push(`(predict skipped: ${modelDir} is missing and ${python} has no torch)`);
+} else {
   load();
   const out = "bench/data/predict-out-jpeg224";
   rmSync(out, { recursive: true, force: true });
@@ -204,3 +211,4 @@ for (const [k, v] of Object.entries(stages)) {
   console.log(`| ${k} | ${f(v / bytes.length, 2)} | ${f((100 * v) / total, 0)}% |`);
 }
 console.log(parity);
+for (const line of skipped) console.log(line);
