@@ -30,6 +30,7 @@ export class ThreadRuntime implements JobContext {
   private pool: DecodePool | null = null;
   private readonly backends = new Map<string, SelectedBackend>();
   private fits: FitStateStore | null = null;
+  private connection: ReturnType<typeof createRedis> | null = null;
 
   constructor(readonly settings: ThreadSettings) {
     this.storage = new Storage(settings.storage);
@@ -76,12 +77,15 @@ export class ThreadRuntime implements JobContext {
    * cancelled, so its remaining jobs end at once instead of running.
    */
   async checkFitActive(fitId: string): Promise<void> {
-    if (this.fits === null) {
-      const redis = createRedis(this.settings.redisUrl, "worker", "featurewise-sandbox");
-      this.fits = new FitStateStore(redis, this.settings.prefix);
-    }
+    this.fits ??= new FitStateStore(this.redis(), this.settings.prefix);
     const status = await this.fits.read(fitId);
     if (status !== null && FINAL_STATES.includes(status.state) && status.state !== "succeeded")
       throw fitEndedError(fitId, status.state);
+  }
+
+  /** This thread's Redis connection (made on first use). */
+  redis(): ReturnType<typeof createRedis> {
+    this.connection ??= createRedis(this.settings.redisUrl, "worker", "featurewise-sandbox");
+    return this.connection;
   }
 }
