@@ -6,8 +6,5 @@
 export * from "./client.js";
 export { PREDICT_JOB_MODULE } from "./predict-job-kinds.js";
 export { ModelCache, type CachedModel } from "./model-cache.js";
-export {
-  PREDICT_WORKER_DEFAULTS,
-  predictWorkerOptions,
-  type PredictWorkerOptions,
-} from "./part-runtime.js";
+export { predictWorkerOptions } from "./part-runtime.js";
+export { PREDICT_WORKER_DEFAULTS, type PredictWorkerOptions } from "./predict-names.js";

@@ -27,23 +27,7 @@ import { modelChecksums, openModel } from "../pipeline/open-model.js";
 import { selectRuntime } from "../runtime-registry.js";
 import type { Device } from "../runtime.js";
 import { ModelCache, type CachedModel } from "./model-cache.js";
-
-/** A predict worker's own settings (`featurewise worker --device … --threads … --model-cache …`). */
-export interface PredictWorkerOptions {
-  /** Device for runs that ask for `auto`. @defaultValue "auto" */
-  readonly device: Device;
-  /** ONNX Runtime intra-op threads for runs that do not say. @defaultValue 1 */
-  readonly threads: number;
-  /** Bound of the model cache, in bytes of model files. @defaultValue 2 GiB */
-  readonly modelCacheBytes: number;
-}
-
-/** The defaults of {@link PredictWorkerOptions}. */
-export const PREDICT_WORKER_DEFAULTS: PredictWorkerOptions = Object.freeze({
-  device: "auto",
-  threads: 1,
-  modelCacheBytes: 2 * 1024 ** 3,
-});
+import { PREDICT_WORKER_DEFAULTS, type PredictWorkerOptions } from "./predict-names.js";
 
 /** The predict options among a worker's kind options, checked. */
 export function predictWorkerOptions(

@@ -28,3 +28,20 @@ export const predictJobIds = {
   part: (predictId: string, index: number): string => `${predictId}-part-${index}`,
   manifest: (predictId: string): string => `${predictId}-manifest`,
 };
+
+/** A predict worker's own settings (`featurewise worker --device … --threads … --model-cache …`). */
+export interface PredictWorkerOptions {
+  /** Device for runs that ask for `auto`. @defaultValue "auto" */
+  readonly device: "auto" | "cpu" | "cuda";
+  /** ONNX Runtime intra-op threads for runs that do not say. @defaultValue 1 */
+  readonly threads: number;
+  /** Bound of the model cache, in bytes of model files. @defaultValue 2 GiB */
+  readonly modelCacheBytes: number;
+}
+
+/** The defaults of {@link PredictWorkerOptions}. */
+export const PREDICT_WORKER_DEFAULTS: PredictWorkerOptions = Object.freeze({
+  device: "auto",
+  threads: 1,
+  modelCacheBytes: 2 * 1024 ** 3,
+});
