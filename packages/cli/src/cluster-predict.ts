@@ -34,9 +34,8 @@ export async function runClusterPredict(
     },
     process.env,
   );
-  const { PredictClient, submitPredict, watchPredict } = await import(
-    "@featurewise/predict/cluster/client"
-  );
+  const { PredictClient, submitPredict, watchPredict } =
+    await import("@featurewise/predict/cluster/client");
   const client = await PredictClient.connect(target.redisUrl, target.prefix);
   try {
     const predictId = await submitPredict(client, options);

@@ -6,7 +6,10 @@ import { Command, Option } from "commander";
 import { BACKEND_NAMES } from "@featurewise/pipeline";
 import { formatByteSize, parseByteSize, PREDICT_DEVICES } from "@featurewise/core";
 import { QUEUE_NAMES } from "@featurewise/fit";
-import { PREDICT_QUEUE_NAMES, PREDICT_WORKER_DEFAULTS } from "@featurewise/predict/cluster/settings";
+import {
+  PREDICT_QUEUE_NAMES,
+  PREDICT_WORKER_DEFAULTS,
+} from "@featurewise/predict/cluster/settings";
 import { redactRedisUrl } from "@featurewise/queue/settings";
 import { readStorageConfig } from "@featurewise/storage";
 import { addClusterOptions, clusterTarget, type ClusterFlags } from "./cluster-options.js";

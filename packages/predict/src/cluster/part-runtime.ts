@@ -6,9 +6,11 @@
  * cancelled. The worker's `--device`, `--threads` and `--model-cache` come
  * in as the kind options of its settings.
  */
+import { performance } from "node:perf_hooks";
 import {
   ErrorCodes,
   FeaturewiseError,
+  formatByteSize,
   parseByteSize,
   PREDICT_DEVICES,
   type PredictOptions,
@@ -59,6 +61,11 @@ export function predictWorkerOptions(
 
 /** See the module comment. */
 export class PartRuntime {
+  /** One line on the worker's stderr (a sandbox thread's is piped there). */
+  readonly log = (line: string): void => {
+    process.stderr.write(`${new Date().toISOString()} ${this.settings.queue} thread: ${line}\n`);
+  };
+
   readonly storage: Storage;
   readonly guard: RunGuard;
   readonly worker: PredictWorkerOptions;
@@ -132,11 +139,15 @@ export class PartRuntime {
    * @throws FeaturewiseError MODEL_INVALID, NOT_FOUND, MODEL_MISMATCH (the
    *   model changed since the run was planned), BACKEND_UNAVAILABLE
    */
-  model(options: PredictOptions, planned: { sha256: string; runtime: string }): Promise<CachedModel> {
+  model(
+    options: PredictOptions,
+    planned: { sha256: string; runtime: string },
+  ): Promise<CachedModel> {
     const device = options.device === "auto" ? this.worker.device : options.device;
     const threads = options.threads ?? this.worker.threads;
     const key = `${planned.sha256}|${planned.runtime}|${device}|${threads}`;
     return this.models.get(key, async () => {
+      const started = performance.now();
       const recorded = await openModel(options.model, this.storage);
       const selected = await selectRuntime(planned.runtime, recorded.files, { device, threads });
       try {
@@ -149,6 +160,11 @@ export class PartRuntime {
         }
         let bytes = 0;
         for (const file of recorded.read.values()) bytes += file.length;
+        this.log(
+          `loaded model ${checksums.sha256.slice(0, 12)} (${formatByteSize(bytes)}, ${selected.model.runtime} on ${selected.model.device}, ` +
+            `${threads} threads) from ${options.model} in ${((performance.now() - started) / 1000).toFixed(2)} s; ` +
+            `kept by sha256 for later jobs (cache ${formatByteSize(this.models.maxBytes)})`,
+        );
         return {
           model: selected.model,
           sha256: checksums.sha256,

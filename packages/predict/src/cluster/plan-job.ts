@@ -101,7 +101,12 @@ export async function runPlanJob(p: PlanPayload, ctx: PlanContext): Promise<Plan
       const data = partPayload(spec);
       const opts = childJobOptions(predictJobIds.part(predictId, spec.index), p.retry);
       await ctx.flows.add({ name: queue, queueName: queue, data, opts });
-      parts.push({ name: queue, queueName: queue, data: { ...data, spec: withoutItems(spec) }, opts });
+      parts.push({
+        name: queue,
+        queueName: queue,
+        data: { ...data, spec: withoutItems(spec) },
+        opts,
+      });
     }
     const listing = plan.listing();
     if (parts.length === 0) {

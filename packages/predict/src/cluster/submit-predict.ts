@@ -1,10 +1,5 @@
 import { ErrorCodes, FeaturewiseError, type PredictOptions } from "@featurewise/core";
-import {
-  DEFAULT_RETRY,
-  jobOptions,
-  newRunId,
-  type RetrySettings,
-} from "@featurewise/queue/client";
+import { DEFAULT_RETRY, jobOptions, newRunId, type RetrySettings } from "@featurewise/queue/client";
 import { parseLocation } from "@featurewise/storage";
 import { parsePredictPayload, type PlanPayload } from "./payloads.js";
 import type { PredictClient } from "./predict-client.js";

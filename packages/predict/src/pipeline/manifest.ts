@@ -140,7 +140,8 @@ export function manifestHead(i: ManifestHeadInputs): ManifestHead {
     rescale: i.artifact === null ? options.rescale : null,
     source: { ...i.source, imagesPerShard: options.imagesPerShard },
     batchSize: options.batchSize,
-    topK: topK === null ? null : { k: topK.k, output: model.outputs[0]!.name, labels: options.labels },
+    topK:
+      topK === null ? null : { k: topK.k, output: model.outputs[0]!.name, labels: options.labels },
   };
 }
 

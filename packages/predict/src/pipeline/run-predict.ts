@@ -8,11 +8,7 @@
  */
 import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
-import {
-  FEATUREWISE_VERSION,
-  type PredictOptions,
-  type SkippedItem,
-} from "@featurewise/core";
+import { FEATUREWISE_VERSION, type PredictOptions, type SkippedItem } from "@featurewise/core";
 import { DecodePool, openSource } from "@featurewise/dataset";
 import {
   checkFitOutput,

@@ -73,7 +73,14 @@ export async function resolveRunSetup(i: RunSetupInputs): Promise<RunSetup> {
   const { options, artifact, model } = i;
   const input = resolveInputLayout(model.input, i.imageShape, options.inputLayout);
   const rowFormat: DataFormat = input.layout === "NHWC" ? "channels_last" : "channels_first";
-  const params = standardizeParams(artifact, options.rescale, i.imageShape, rowFormat, model, input);
+  const params = standardizeParams(
+    artifact,
+    options.rescale,
+    i.imageShape,
+    rowFormat,
+    model,
+    input,
+  );
   const topK = await readTopK(options, model, i.storage);
   const identity = {
     model: i.modelSha256,
