@@ -178,7 +178,11 @@ describe("predict on the cluster", () => {
     writeFileSync(corrupt, "this is not a model");
     const cases = [
       { model: corrupt, code: "MODEL_INVALID", reason: /cannot read it/ },
-      { model: path.join(MODELS, "gray-cnn"), code: "MODEL_MISMATCH", reason: /takes neither NHWC .* the images are 32x32x3/ },
+      {
+        model: path.join(MODELS, "gray-cnn"),
+        code: "MODEL_MISMATCH",
+        reason: /takes neither NHWC .* the images are 32x32x3/,
+      },
       { model: path.join(work, "no-such-model.onnx"), code: "NOT_FOUND", reason: /no-such-model/ },
     ];
     for (const c of cases) {
