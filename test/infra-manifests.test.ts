@@ -196,7 +196,7 @@ describe.each(OVERLAYS)("infra/k8s/overlays/%s", (overlay) => {
     }
   });
 
-  it("every container has requests, and its config, secrets and mounted files exist", () => {
+  it("every container has a tagged image and requests, and its config, secrets and mounted files exist", () => {
     for (const o of [
       ...byKind(objects, "Deployment"),
       ...byKind(objects, "StatefulSet"),
@@ -208,6 +208,7 @@ describe.each(OVERLAYS)("infra/k8s/overlays/%s", (overlay) => {
           expect(c.resources?.requests?.cpu, `${o.metadata.name} cpu request`).toBeDefined();
           expect(c.resources?.requests?.memory, `${o.metadata.name} memory request`).toBeDefined();
         }
+        expect(c.image, `${o.metadata.name}: a tagged image`).toMatch(/^[\w./-]+:[\w.-]+$/);
         for (const from of c.envFrom ?? []) {
           if (from.configMapRef) named(objects, "ConfigMap", from.configMapRef.name);
           if (from.secretRef) named(objects, "Secret", from.secretRef.name);
