@@ -250,6 +250,7 @@ describe("docker-compose.yml, run as local processes", () => {
   it("workers stop on SIGTERM once their jobs are done, within stop_grace_period", async () => {
     const grace = /^(\d+)s$/.exec(compose.services["worker"]!.stop_grace_period ?? "")?.[1];
     expect(grace).toBeDefined();
+    expect(workers.length).toBe(compose.services["worker"]!.deploy?.replicas);
     const t0 = Date.now();
     for (const w of workers) w.child.kill("SIGTERM");
     const codes = await Promise.all(workers.map((w) => w.exited));
