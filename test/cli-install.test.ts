@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,13 +39,16 @@ describe("the featurewise command outside the repository", () => {
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it("the README never tells users to run a bare `npx featurewise` in a shell block", () => {
-    const readme = readFileSync(`${ROOT}/README.md`, "utf8");
-    const blocks = [...readme.matchAll(/```(?:sh|bash)?\n([\s\S]*?)```/g)].map((m) => m[1]!);
-    const bare = blocks
-      .flatMap((b) => b.split("\n"))
-      .filter((l) => /^\s*npx featurewise\b/.test(l));
-    expect(bare).toEqual([]);
-    expect(readme).toMatch(/npm link -w packages\/cli/);
+  it("neither the README nor docs/ tell users to run a bare `npx featurewise` in a shell block", () => {
+    const files = ["README.md", ...readdirSync(`${ROOT}/docs`).map((f) => `docs/${f}`)];
+    for (const file of files.filter((f) => f.endsWith(".md"))) {
+      const text = readFileSync(`${ROOT}/${file}`, "utf8");
+      const blocks = [...text.matchAll(/```(?:sh|bash)?\n([\s\S]*?)```/g)].map((m) => m[1]!);
+      const bare = blocks
+        .flatMap((b) => b.split("\n"))
+        .filter((l) => /^\s*npx featurewise\b/.test(l));
+      expect({ file, bare }).toEqual({ file, bare: [] });
+    }
+    expect(readFileSync(`${ROOT}/README.md`, "utf8")).toMatch(/npm link -w packages\/cli/);
   });
 });

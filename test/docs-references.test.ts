@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -33,5 +33,40 @@ describe("design notes the code cites", () => {
       }
     }
     expect(cited.length).toBeGreaterThan(0);
+  });
+});
+
+describe("the README front page and docs/", () => {
+  const docs = ["README.md", ...readdirSync(path.join(ROOT, "docs")).map((f) => `docs/${f}`)];
+
+  it("every relative link in README.md and docs/*.md leads to a file, and its #anchor to a heading", () => {
+    let links = 0;
+    for (const file of docs.filter((f) => f.endsWith(".md"))) {
+      const text = readFileSync(path.join(ROOT, file), "utf8");
+      for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        const [target, anchor] = m[1]!.split("#");
+        if (/^[a-z]+:/.test(target!)) continue; // http(s), mailto
+        const resolved = target
+          ? path.join(path.dirname(path.join(ROOT, file)), target)
+          : path.join(ROOT, file);
+        expect(existsSync(resolved), `${file} links to ${m[1]}`).toBe(true);
+        if (anchor && resolved.endsWith(".md")) {
+          const slugs = [...readFileSync(resolved, "utf8").matchAll(/^#+ (.+)$/gm)].map((h) =>
+            h[1]!
+              .toLowerCase()
+              .replace(/[^a-z0-9 _-]/g, "")
+              .replace(/ /g, "-"),
+          );
+          expect(slugs, `${file} links to ${m[1]}`).toContain(anchor);
+        }
+        links++;
+      }
+    }
+    expect(links).toBeGreaterThan(10);
+  });
+
+  it("the README stays a short front page (at most 150 lines)", () => {
+    const lines = readFileSync(path.join(ROOT, "README.md"), "utf8").split("\n").length;
+    expect(lines).toBeLessThanOrEqual(150);
   });
 });

@@ -22,13 +22,21 @@ export interface S3Server {
 
 /**
  * Starts s3rver 3.7.1 in a child process (it needs Node's legacy OpenSSL
- * provider for paginated listings) with the given buckets.
+ * provider for paginated listings) with the given buckets, accepting
+ * `keyPair` beside its own S3RVER credentials when given.
  */
-export async function startS3Server(buckets: readonly string[]): Promise<S3Server> {
+export async function startS3Server(
+  buckets: readonly string[],
+  keyPair?: { accessKeyId: string; secretAccessKey: string },
+): Promise<S3Server> {
   const dir = mkdtempSync(path.join(tmpdir(), "fw-s3rver-"));
+  const pair =
+    keyPair === undefined
+      ? {}
+      : { FW_S3RVER_KEY_PAIR: `${keyPair.accessKeyId}:${keyPair.secretAccessKey}` };
   const child = spawn(process.execPath, ["--openssl-legacy-provider", CHILD, dir, ...buckets], {
     stdio: ["pipe", "pipe", "inherit"],
-    env: { ...process.env, NODE_OPTIONS: "" },
+    env: { ...process.env, NODE_OPTIONS: "", ...pair },
   });
   const port = await readPort(child);
   const endpoint = `http://127.0.0.1:${port}`;

@@ -7,6 +7,14 @@
 import S3rver from "s3rver";
 
 const [directory, ...buckets] = process.argv.slice(2);
+// FW_S3RVER_KEY_PAIR="<access key id>:<secret>" accepts another key pair
+// beside s3rver's own S3RVER (the compose test's MinIO root credentials).
+const keyPair = process.env.FW_S3RVER_KEY_PAIR;
+if (keyPair) {
+  const { default: Account } = await import("s3rver/lib/models/account.js");
+  const at = keyPair.indexOf(":");
+  Account.DUMMY_ACCOUNT.createKeyPair(keyPair.slice(0, at), keyPair.slice(at + 1));
+}
 const server = new S3rver({
   address: "127.0.0.1",
   port: 0,

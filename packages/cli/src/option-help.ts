@@ -6,7 +6,7 @@ const UNSTATED = new Set(["off", "none", "required"]);
 
 /**
  * Adds the fit option at `path` (see core's FIT_OPTION_SPECS) to a command:
- * its flag, its description and its default, as the README shows them.
+ * its flag, its description and its default, as docs/cli.md shows them.
  * Commander is given no default value: an unset flag stays undefined and
  * the command applies FIT_DEFAULTS, so the default is decided in one place.
  * `defaultText` overrides the stated default (transform's decode flags

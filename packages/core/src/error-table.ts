@@ -1,7 +1,7 @@
 /**
  * What each error code means to the callers that act on it, decided once:
  * the CLI's exit status, the HTTP status an API answers with, and whether a
- * cluster job that fails with it is tried again. The README's "Errors"
+ * cluster job that fails with it is tried again. docs/errors.md's
  * table is checked against this one (test/error-codes.test.ts).
  */
 import { ErrorCodes, isFeaturewiseError, type ErrorCode } from "./errors.js";

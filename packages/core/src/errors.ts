@@ -1,6 +1,6 @@
 /**
  * Stable error codes. What each one means to the CLI, an API and the job
- * queue is in error-table.ts; the README's "Errors" table is checked
+ * queue is in error-table.ts; docs/errors.md's table is checked
  * against it.
  */
 export const ErrorCodes = {

@@ -89,7 +89,7 @@ describe("device (no GPU on this machine)", () => {
     loaded.push(model);
     expect(model.device).toBe("cpu");
     expect(reason).toMatch(
-      /^onnx \(requested\): device auto: cuda unavailable \(the CUDA provider is not installed \(no .*libonnxruntime_providers_cuda\.so; see the README's GPU set-up\)\), cpu \(1 intra-op thread, spinning off\)$/,
+      /^onnx \(requested\): device auto: cuda unavailable \(the CUDA provider is not installed \(no .*libonnxruntime_providers_cuda\.so; see docs\/predict.md, GPU set-up\)\), cpu \(1 intra-op thread, spinning off\)$/,
     );
   });
 

@@ -44,7 +44,7 @@ export interface RuntimeLoadOptions {
   /**
    * Threads one batch may use inside the runtime (ONNX Runtime's intra-op
    * threads; TensorFlow.js on wasm is single-threaded in Node and ignores it).
-   * @defaultValue 1 (measured: see the README's "Prediction runtimes")
+   * @defaultValue 1 (measured: see docs/predict.md)
    */
   readonly threads?: number;
   /**

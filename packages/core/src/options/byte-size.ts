@@ -1,6 +1,6 @@
 /**
  * Byte counts as people write them: `2G`, `500M`, `1.5GiB`, `4096`. One
- * parser and one formatter for the CLI's options, its help, the README and
+ * parser and one formatter for the CLI's options, its help, docs/cli.md and
  * error messages, so a size reads the same everywhere. Units are powers of
  * 1024 (k, M, G, T; an optional `i` and `B` are accepted: `2G` = `2GiB` =
  * 2147483648 bytes).

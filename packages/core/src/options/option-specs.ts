@@ -1,7 +1,7 @@
 /**
  * How each fit option is spelled and explained: its command-line flag, a
  * one-line description and its default as people read it. The CLI's help,
- * the JSON Schema's descriptions and the README's option table all come
+ * the JSON Schema's descriptions and docs/cli.md's option table all come
  * from (or are checked against) this table and {@link FIT_DEFAULTS}.
  */
 import { PROFILES } from "../profiles.js";
@@ -16,7 +16,7 @@ export interface OptionSpec {
   /** The command-line flag, with its value's name: `--color-mode <mode>`. */
   readonly flag: string;
   readonly description: string;
-  /** The default as help and README show it: `2G`, `1e-6`, `off`, `none`, `required`. */
+  /** The default as help and docs/cli.md show it: `2G`, `1e-6`, `off`, `none`, `required`. */
   readonly defaultText: string;
 }
 

@@ -40,7 +40,7 @@ export interface PredictOptions {
   readonly threads: number | null;
   /** @defaultValue "auto" */
   readonly inputLayout: (typeof PREDICT_INPUT_LAYOUTS)[number];
-  /** Images run through the model at once. @defaultValue 64 (measured: README "featurewise predict") */
+  /** Images run through the model at once. @defaultValue 64 (measured: docs/cli.md "featurewise predict") */
   readonly batchSize: number;
   /** @defaultValue "parquet" */
   readonly format: (typeof PREDICT_FORMATS)[number];

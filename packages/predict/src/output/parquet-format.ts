@@ -8,7 +8,7 @@
  *
  * Written with hyparquet-writer (pure JS, one dependency): for 1,024 rows ×
  * 10 floats it took 12 ms against parquet-wasm's 21 ms (with an Arrow IPC
- * round trip) and @dsnp/parquetjs's 36 ms (README, "Prediction output").
+ * round trip) and @dsnp/parquetjs's 36 ms (docs/predict.md, "Prediction output").
  * Bytes depend only on the part (no timestamps), so a resumed run rewrites
  * identical files.
  */

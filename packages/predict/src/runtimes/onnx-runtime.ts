@@ -1,7 +1,7 @@
 /**
  * The `onnx` runtime: onnxruntime-node, loaded on first use. Its npm package
  * ships the CPU library; the CUDA provider (`libonnxruntime_providers_cuda.so`
- * beside it) is installed separately on GPU machines (README, "Prediction
+ * beside it) is installed separately on GPU machines (docs/predict.md, "Prediction
  * runtimes"). ONNX Runtime does not fall back to the CPU when the CUDA
  * provider cannot load, so `device: auto` does it here and says why.
  */
@@ -80,7 +80,7 @@ async function loadOnnxModel(files: ModelFiles, options: RuntimeLoadOptions): Pr
   let cudaProblem: string;
   let cudaError: unknown;
   if (!existsSync(provider)) {
-    cudaProblem = `the CUDA provider is not installed (no ${provider}; see the README's GPU set-up)`;
+    cudaProblem = `the CUDA provider is not installed (no ${provider}; see docs/predict.md, GPU set-up)`;
   } else {
     try {
       const session = await ort.InferenceSession.create(bytes, {
