@@ -31,6 +31,7 @@ import {
 } from "@featurewise/pipeline";
 import { parentLocation, Storage, type ObjectStore } from "@featurewise/storage";
 import { formatShape, resolveInputLayout, type ResolvedInput } from "../model-input.js";
+import { paramsInLayout } from "../params-in-layout.js";
 import { partFormat } from "../output/part-format.js";
 import { parseLabels } from "../output/top-k.js";
 import type { LoadedModel } from "../runtime.js";
@@ -274,17 +275,7 @@ function standardizeParams(
       whitening: null,
     };
   }
-  const params = artifact.params;
-  if (params.dataFormat === rowFormat) return params;
-  if (params.flags.zcaWhitening) {
-    throw new FeaturewiseError(
-      ErrorCodes.MODEL_MISMATCH,
-      `model input "${model.input.name}" ${formatShape(model.input.shape)} takes ${input.layout}; ` +
-        `the ZCA artifact ${artifact.location} was fitted ${params.dataFormat}, and its whitening matrix applies only in that order`,
-    );
-  }
-  // Per-channel statistics apply in either order.
-  return { ...params, dataFormat: rowFormat };
+  return paramsInLayout(artifact.params, artifact.location, model.input, input);
 }
 
 /** `--top-k` and `--labels`, checked against the model's first output before any image is read. */
