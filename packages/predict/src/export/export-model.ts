@@ -110,8 +110,19 @@ export async function exportModel(
     );
   }
   const prepare = (input: TensorInfo) => {
-    const resolved = resolveInputLayout(input, artifact.params.imageShape, options.inputLayout);
-    const params = paramsInLayout(artifact.params, artifact.location, input, resolved);
+    let resolved: ResolvedInput;
+    let params: StandardizeParams;
+    try {
+      resolved = resolveInputLayout(input, artifact.params.imageShape, options.inputLayout);
+      params = paramsInLayout(artifact.params, artifact.location, input, resolved);
+    } catch (err) {
+      if (!isFeaturewiseError(err, ErrorCodes.MODEL_MISMATCH)) throw err;
+      throw new FeaturewiseError(
+        err.code,
+        `model ${files.uri} and --stats ${artifact.location}: ${err.message}`,
+        { cause: err },
+      );
+    }
     const steps = standardizeSteps(params, resolved.layout);
     return { steps, layout: resolved.layout, metadata: exportMetadata(artifact, params, steps) };
   };
@@ -222,10 +233,6 @@ function exportMetadata(
     layout: steps.layout,
     image_shape: [...steps.dims],
     input: "raw decoded pixels, float32 0-255",
+    decode: artifact.doc.decode,
   };
-}
-
-/** The shape a result prints, e.g. `[?,32,32,3]`. */
-export function exportedInputShape(result: ExportModelResult): string {
-  return formatShape(result.input.shape);
 }
