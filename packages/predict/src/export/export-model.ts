@@ -16,9 +16,9 @@ import { readArtifact, type LoadedArtifact } from "@featurewise/pipeline";
 import { parentLocation, type ObjectStore, type Storage } from "@featurewise/storage";
 import type { ModelFiles } from "../model-files.js";
 import {
-  formatShape,
   resolveInputLayout,
   type InputLayout,
+  type ResolvedInput,
   type TensorInfo,
 } from "../model-input.js";
 import { paramsInLayout } from "../params-in-layout.js";
