@@ -22,7 +22,7 @@ export function exportModelCommand(print: (text: string) => void): Command {
     )
     .requiredOption(
       "--model <file|folder|s3://…>",
-      "an ONNX model (.onnx) or a TensorFlow.js LayersModel model.json, or a folder holding one",
+      "an ONNX model (.onnx) or a TensorFlow.js model.json (LayersModel or GraphModel), or a folder holding one",
     )
     .requiredOption("--stats <artifact>", "the artifact (folder or s3:// prefix) to prepend")
     .requiredOption(

@@ -28,12 +28,14 @@ import { parseModelJson } from "../runtimes/tfjs-runtime.js";
 import { parseOnnxModel } from "./onnx-graph.js";
 import { prependStandardize } from "./onnx-standardize.js";
 import { standardizeSteps, type StandardizeSteps } from "./standardize-steps.js";
+import { parseTfjsGraphModel, prependStandardizeOps } from "./tfjs-graph-standardize.js";
 import {
-  parseTfjsLayersModel,
-  prependStandardizeLayers,
+  isGraphModel,
   STANDARDIZE_WEIGHTS_FILE,
+  type TfjsExport,
   type TfjsModelJson,
-} from "./tfjs-standardize.js";
+} from "./tfjs-model-json.js";
+import { parseTfjsLayersModel, prependStandardizeLayers } from "./tfjs-standardize.js";
 
 /** What to export, and where. */
 export interface ExportModelOptions {
@@ -147,9 +149,9 @@ export async function exportModel(
     };
   } else {
     const doc = parseModelJson(files, entry) as unknown as TfjsModelJson;
-    const model = parseTfjsLayersModel(doc, files.uri);
+    const model = tfjsEditor(doc, files.uri);
     const { steps, layout, metadata } = prepare(model.input);
-    const out = prependStandardizeLayers(model, steps, metadata);
+    const out = model.prepend(steps, metadata);
     const paths = doc.weightsManifest.flatMap((g) => g.paths);
     if (paths.includes(STANDARDIZE_WEIGHTS_FILE) || paths.includes(target.entry)) {
       throw modelInvalid(
@@ -178,6 +180,19 @@ export async function exportModel(
     stats: artifact.location,
     files: written,
   };
+}
+
+/** A LayersModel's or a GraphModel's input, and the edit that prepends the steps to it. */
+function tfjsEditor(
+  doc: TfjsModelJson,
+  uri: string,
+): { input: TensorInfo; prepend(steps: StandardizeSteps, metadata: object): TfjsExport } {
+  if (isGraphModel(doc)) {
+    const graph = parseTfjsGraphModel(doc, uri);
+    return { input: graph.input, prepend: (s, m) => prependStandardizeOps(graph, s, { ...m }) };
+  }
+  const layers = parseTfjsLayersModel(doc, uri);
+  return { input: layers.input, prepend: (s, m) => prependStandardizeLayers(layers, s, { ...m }) };
 }
 
 /** The store and entry name `--out` names: a file ending in .onnx/.json, else a folder holding `defaultEntry`. */

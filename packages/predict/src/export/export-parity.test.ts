@@ -28,12 +28,9 @@ import "../builtin-runtimes.js";
 import { parseOnnxModel } from "./onnx-graph.js";
 import { prependStandardize } from "./onnx-standardize.js";
 import { standardizeSteps } from "./standardize-steps.js";
-import {
-  parseTfjsLayersModel,
-  prependStandardizeLayers,
-  STANDARDIZE_WEIGHTS_FILE,
-  type TfjsModelJson,
-} from "./tfjs-standardize.js";
+import { parseTfjsGraphModel, prependStandardizeOps } from "./tfjs-graph-standardize.js";
+import { isGraphModel, STANDARDIZE_WEIGHTS_FILE, type TfjsModelJson } from "./tfjs-model-json.js";
+import { parseTfjsLayersModel, prependStandardizeLayers } from "./tfjs-standardize.js";
 
 const TOLERANCE = 1e-5;
 const loaded: LoadedModel[] = [];
@@ -152,17 +149,23 @@ describe.each(Object.keys(VARIANTS) as (keyof typeof VARIANTS)[])("steps %s", (v
     },
   );
 
-  it.each(FIXTURE_MODELS.filter((m) => m !== "graph-mlp"))(
-    `tfjs LayersModel %s: exported(raw) = model(standardized) to ≤${TOLERANCE}`,
+  it.each(FIXTURE_MODELS)(
+    `tfjs %s: exported(raw) = model(standardized) to ≤${TOLERANCE}`,
     async (name) => {
       const ref = readFixture(name);
       const files = await openModelPath(path.join(ref.folder, "model.json"));
       const doc = parseModelJson(files, await files.read(files.entry)) as unknown as TfjsModelJson;
-      const model = parseTfjsLayersModel(doc, files.uri);
+      const graph = isGraphModel(doc);
+      const model = graph
+        ? parseTfjsGraphModel(doc, files.uri)
+        : parseTfjsLayersModel(doc, files.uri);
       const input = resolveInputLayout(model.input, ref.image);
       const format = input.layout === "NHWC" ? "channels_last" : "channels_first";
       const params = madeUpParams(name, variant, format);
-      const out = prependStandardizeLayers(model, standardizeSteps(params, input.layout));
+      const steps = standardizeSteps(params, input.layout);
+      const out = graph
+        ? prependStandardizeOps(parseTfjsGraphModel(doc, files.uri), steps)
+        : prependStandardizeLayers(parseTfjsLayersModel(doc, files.uri), steps);
       const memory = new Map<string, Uint8Array>([
         ["model.json", new TextEncoder().encode(JSON.stringify(out.modelJson))],
         ["weights.bin", readFileSync(path.join(ref.folder, "weights.bin"))],
@@ -179,18 +182,51 @@ describe.each(Object.keys(VARIANTS) as (keyof typeof VARIANTS)[])("steps %s", (v
   );
 });
 
-describe("refused", () => {
-  it("a TensorFlow.js GraphModel, with what to do instead", async () => {
+describe("a GraphModel with a signature, as tensorflowjs_converter writes it", () => {
+  it("points the signature's input at the renamed Placeholder; outputs unchanged", async () => {
     const ref = readFixture("graph-mlp");
     const files = await openModelPath(path.join(ref.folder, "model.json"));
-    const doc = parseModelJson(files, await files.read(files.entry)) as unknown as TfjsModelJson;
+    const plain = parseModelJson(files, await files.read(files.entry)) as unknown as TfjsModelJson;
+    const tensor = { dtype: "DT_FLOAT", tensorShape: { dim: [{ size: "-1" }] } };
+    const signature = {
+      inputs: { input: { name: "input:0", ...tensor } },
+      outputs: { probs: { name: "probs:0", ...tensor } },
+    };
+    const doc: TfjsModelJson = { ...plain, signature };
+    const model = parseTfjsGraphModel(doc, files.uri);
+    const params = madeUpParams("graph-mlp", "std", "channels_last");
+    const out = prependStandardizeOps(model, standardizeSteps(params, "NHWC"));
+    expect(out.modelJson["signature"]).toEqual({
+      ...signature,
+      inputs: { input: { name: "pixels:0", ...tensor } },
+    });
+    const memory = new Map<string, Uint8Array>([
+      ["model.json", new TextEncoder().encode(JSON.stringify(out.modelJson))],
+      ["weights.bin", readFileSync(path.join(ref.folder, "weights.bin"))],
+      [STANDARDIZE_WEIGHTS_FILE, out.weights],
+    ]);
+    const withSignature = modelFilesFromMemory("model.json", memory);
+    const original = (await selectRuntime("tfjs", files, { device: "cpu" })).model;
+    const exported = (await selectRuntime("tfjs", withSignature, { device: "cpu" })).model;
+    loaded.push(original, exported);
+    await expectParity(original, exported, params, [3, 4, 4, 2]);
+  });
+});
+
+describe("refused", () => {
+  it("a Sequential LayersModel, with what to do instead", () => {
+    const doc: TfjsModelJson = {
+      format: "layers-model",
+      modelTopology: { class_name: "Sequential", config: { layers: [] } },
+      weightsManifest: [],
+    };
     let error: unknown;
     try {
-      parseTfjsLayersModel(doc, files.uri);
+      parseTfjsLayersModel(doc, "seq/model.json");
     } catch (err) {
       error = err;
     }
     expect(isFeaturewiseError(error, "MODEL_INVALID")).toBe(true);
-    expect((error as Error).message).toMatch(/GraphModel: export the ONNX model/);
+    expect((error as Error).message).toMatch(/functional Keras models .* not "Sequential"/);
   });
 });

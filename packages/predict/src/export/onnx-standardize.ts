@@ -8,6 +8,7 @@
 import { concatBytes } from "@featurewise/core";
 import { ONNX, type OnnxModel } from "./onnx-graph.js";
 import { bytesField, readFields, varintField } from "./protobuf-wire.js";
+import { uniqueNames } from "./unique-names.js";
 import { channelConstantShape, stepsFlatSize, type StandardizeSteps } from "./standardize-steps.js";
 
 /** What {@link prependStandardize} writes besides the steps. */
@@ -24,13 +25,7 @@ export function prependStandardize(
   steps: StandardizeSteps,
   options: OnnxExportOptions = {},
 ): { bytes: Uint8Array; inputName: string } {
-  const taken = new Set(model.names);
-  const unique = (base: string): string => {
-    let name = base;
-    for (let i = 1; taken.has(name); i++) name = `${base}_${i}`;
-    taken.add(name);
-    return name;
-  };
+  const unique = uniqueNames(model.names);
   const inputName = unique(options.inputName ?? "pixels");
   const nodes: Uint8Array[] = [];
   const initializers: Uint8Array[] = [];

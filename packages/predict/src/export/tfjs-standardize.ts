@@ -14,20 +14,13 @@
 import type { TensorInfo } from "../model-input.js";
 import { modelInvalid, modelMismatch } from "../runtime-errors.js";
 import { stepsFlatSize, type StandardizeSteps } from "./standardize-steps.js";
-
-/** The parts of a model.json the export reads and writes (other keys are kept as they are). */
-export interface TfjsModelJson {
-  readonly format?: string;
-  readonly modelTopology: Record<string, unknown>;
-  readonly weightsManifest: readonly TfjsWeightGroup[];
-  readonly [key: string]: unknown;
-}
-
-/** One group of model.json's weightsManifest. */
-export interface TfjsWeightGroup {
-  readonly paths: readonly string[];
-  readonly weights: readonly { name: string; shape: number[]; dtype: string }[];
-}
+import {
+  withNewWeights,
+  type NewWeight,
+  type TfjsExport,
+  type TfjsModelJson,
+} from "./tfjs-model-json.js";
+import { uniqueNames } from "./unique-names.js";
 
 interface KerasLayer {
   class_name: string;
@@ -52,27 +45,18 @@ export interface TfjsLayersModel {
   readonly input: TensorInfo;
 }
 
-/** The weight file the new layers' weights go to. */
-export const STANDARDIZE_WEIGHTS_FILE = "featurewise-standardize.bin";
-
 /**
  * Reads a LayersModel's topology as far as the export needs.
- * @throws FeaturewiseError MODEL_INVALID for a GraphModel, a Sequential model
+ * @throws FeaturewiseError MODEL_INVALID for a Sequential model
  *   or a topology it cannot read; MODEL_MISMATCH when there is not one input
  */
 export function parseTfjsLayersModel(doc: TfjsModelJson, uri: string): TfjsLayersModel {
   const topology = doc.modelTopology;
-  if (doc.format === "graph-model" || Array.isArray(topology["node"])) {
-    throw modelInvalid(
-      uri,
-      "export-model reads TensorFlow.js LayersModels only, and this is a GraphModel: export the ONNX model, or standardize before the model (predict --stats)",
-    );
-  }
   const root = (topology["model_config"] ?? topology) as { class_name?: unknown; config?: unknown };
   if (root.class_name !== "Model" && root.class_name !== "Functional") {
     throw modelInvalid(
       uri,
-      `export-model reads functional Keras models (class_name "Model" or "Functional"), not "${String(root.class_name)}"`,
+      `export-model reads functional Keras models (class_name "Model" or "Functional"), not "${String(root.class_name)}": save the Keras model as a functional one, or export its ONNX model`,
     );
   }
   const config = root.config as FunctionalConfig | undefined;
@@ -105,14 +89,6 @@ export function parseTfjsLayersModel(doc: TfjsModelJson, uri: string): TfjsLayer
   return { uri, doc, config, inputLayer, input: { name: inputName, shape: dims } };
 }
 
-/** What {@link prependStandardizeLayers} returns: the new model.json and the new weight file's bytes. */
-export interface TfjsExport {
-  readonly modelJson: TfjsModelJson;
-  readonly weights: Uint8Array;
-  /** The renamed InputLayer: the exported model's input. */
-  readonly inputName: string;
-}
-
 /** The model with the standardization layers prepended; `metadata` goes to userDefinedMetadata.featurewise. */
 export function prependStandardizeLayers(
   model: TfjsLayersModel,
@@ -121,20 +97,14 @@ export function prependStandardizeLayers(
 ): TfjsExport {
   const { config, inputLayer } = model;
   const original = model.input.name;
-  const taken = new Set(config.layers.map(layerName));
-  for (const group of model.doc.weightsManifest) {
-    for (const w of group.weights) taken.add(w.name.split("/")[0]!);
-  }
-  const unique = (base: string): string => {
-    let name = base;
-    for (let i = 1; taken.has(name); i++) name = `${base}_${i}`;
-    taken.add(name);
-    return name;
-  };
+  const unique = uniqueNames([
+    ...config.layers.map(layerName),
+    ...model.doc.weightsManifest.flatMap((g) => g.weights.map((w) => w.name.split("/")[0]!)),
+  ]);
   const inputName = unique("pixels");
   const format = steps.layout === "NHWC" ? "channels_last" : "channels_first";
   const layers: KerasLayer[] = [];
-  const weights: { name: string; shape: number[]; values: Float32Array }[] = [];
+  const weights: NewWeight[] = [];
   let previous = inputName;
   const add = (className: string, name: string, layerConfig: Record<string, unknown>) => {
     layers.push({
@@ -196,20 +166,7 @@ export function prependStandardizeLayers(
     root === undefined
       ? { ...topology, config: newConfig }
       : { ...topology, model_config: { ...root, config: newConfig } };
-  const previousMeta = (model.doc["userDefinedMetadata"] ?? {}) as Record<string, unknown>;
-  const modelJson: TfjsModelJson = {
-    ...model.doc,
-    modelTopology,
-    weightsManifest: [
-      ...model.doc.weightsManifest,
-      {
-        paths: [STANDARDIZE_WEIGHTS_FILE],
-        weights: weights.map((w) => ({ name: w.name, shape: w.shape, dtype: "float32" })),
-      },
-    ],
-    userDefinedMetadata: { ...previousMeta, featurewise: metadata },
-  };
-  return { modelJson, weights: float32Bytes(weights.map((w) => w.values)), inputName };
+  return withNewWeights(model.doc, modelTopology, weights, metadata, inputName);
 }
 
 /**
@@ -228,19 +185,6 @@ function channelAffine(steps: StandardizeSteps): { scale: Float32Array; offset: 
     offset[c] = -(steps.mean?.[c] ?? 0) / d;
   }
   return { scale, offset };
-}
-
-function float32Bytes(arrays: readonly Float32Array[]): Uint8Array {
-  const out = new Uint8Array(arrays.reduce((n, a) => n + a.byteLength, 0));
-  const view = new DataView(out.buffer);
-  let at = 0;
-  for (const a of arrays) {
-    for (const v of a) {
-      view.setFloat32(at, v, true);
-      at += 4;
-    }
-  }
-  return out;
 }
 
 function layerName(layer: KerasLayer): string {
