@@ -31,6 +31,7 @@ import { standardizeSteps, type StandardizeSteps } from "./standardize-steps.js"
 import { parseTfjsGraphModel, prependStandardizeOps } from "./tfjs-graph-standardize.js";
 import {
   isGraphModel,
+  manifestNames,
   STANDARDIZE_WEIGHTS_FILE,
   type TfjsExport,
   type TfjsModelJson,
@@ -152,7 +153,7 @@ export async function exportModel(
     const model = tfjsEditor(doc, files.uri);
     const { steps, layout, metadata } = prepare(model.input);
     const out = model.prepend(steps, metadata);
-    const paths = doc.weightsManifest.flatMap((g) => g.paths);
+    const paths = manifestNames(doc, files.uri).paths;
     if (paths.includes(STANDARDIZE_WEIGHTS_FILE) || paths.includes(target.entry)) {
       throw modelInvalid(
         files.uri,

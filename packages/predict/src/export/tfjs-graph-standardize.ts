@@ -11,6 +11,7 @@ import type { TensorInfo } from "../model-input.js";
 import { modelInvalid, modelMismatch } from "../runtime-errors.js";
 import { channelConstantShape, stepsFlatSize, type StandardizeSteps } from "./standardize-steps.js";
 import {
+  manifestNames,
   withNewWeights,
   type NewWeight,
   type TfjsExport,
@@ -36,6 +37,8 @@ export interface TfjsGraphModel {
   readonly doc: TfjsModelJson;
   readonly nodes: readonly GraphNode[];
   readonly placeholder: GraphNode;
+  /** Every weight name in the manifest. */
+  readonly weightNames: readonly string[];
   readonly input: TensorInfo;
 }
 
@@ -45,9 +48,17 @@ export interface TfjsGraphModel {
  */
 export function parseTfjsGraphModel(doc: TfjsModelJson, uri: string): TfjsGraphModel {
   const nodes = doc.modelTopology["node"] as GraphNode[];
-  if (!nodes.every((n) => typeof n?.name === "string" && typeof n.op === "string")) {
+  if (
+    !nodes.every(
+      (n) =>
+        typeof n?.name === "string" &&
+        typeof n.op === "string" &&
+        (n.input === undefined || Array.isArray(n.input)),
+    )
+  ) {
     throw modelInvalid(uri, "its GraphModel nodes must each have a name and an op");
   }
+  const weightNames = manifestNames(doc, uri).weights;
   const placeholders = nodes.filter((n) => n.op.startsWith("Placeholder"));
   if (placeholders.length !== 1) {
     throw modelMismatch(
@@ -74,10 +85,10 @@ export function parseTfjsGraphModel(doc: TfjsModelJson, uri: string): TfjsGraphM
     );
   }
   const shape = dims.map((d) => {
-    const size = Number(d.size ?? -1);
+    const size = Number(d?.size ?? -1);
     return size > 0 ? size : null;
   });
-  return { doc, nodes, placeholder, input: { name: placeholder.name, shape } };
+  return { doc, nodes, placeholder, weightNames, input: { name: placeholder.name, shape } };
 }
 
 /** The GraphModel with the standardization nodes prepended; `metadata` goes to userDefinedMetadata.featurewise. */
@@ -86,10 +97,7 @@ export function prependStandardizeOps(
   steps: StandardizeSteps,
   metadata: Readonly<Record<string, unknown>> = {},
 ): TfjsExport {
-  const unique = uniqueNames([
-    ...model.nodes.map((n) => n.name),
-    ...model.doc.weightsManifest.flatMap((g) => g.weights.map((w) => w.name)),
-  ]);
+  const unique = uniqueNames([...model.nodes.map((n) => n.name), ...model.weightNames]);
   const original = model.placeholder.name;
   const inputName = unique("pixels");
   const consts: GraphNode[] = [];

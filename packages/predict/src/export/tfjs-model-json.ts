@@ -1,4 +1,5 @@
 /** The parts of a TensorFlow.js model.json both exports (LayersModel, GraphModel) read and write. */
+import { modelInvalid } from "../runtime-errors.js";
 
 /** model.json: the keys the export edits; every other key is kept as it is. */
 export interface TfjsModelJson {
@@ -81,4 +82,26 @@ function littleEndian(arrays: readonly (Float32Array | Int32Array)[]): Uint8Arra
     }
   }
   return out;
+}
+
+/**
+ * The names of every weight in the manifest, each checked to be a string,
+ * and the weight files' paths.
+ * @throws FeaturewiseError MODEL_INVALID when an entry has no name or a path is not a string
+ */
+export function manifestNames(
+  doc: TfjsModelJson,
+  uri: string,
+): { weights: string[]; paths: string[] } {
+  const weights = doc.weightsManifest.flatMap((g) =>
+    g.weights.map((w) => (w as { name?: unknown })?.name),
+  );
+  const paths = doc.weightsManifest.flatMap((g) => g.paths as unknown[]);
+  if (!weights.every((n) => typeof n === "string") || !paths.every((p) => typeof p === "string")) {
+    throw modelInvalid(
+      uri,
+      "its weightsManifest must give each weight a name and each path as text",
+    );
+  }
+  return { weights: weights as string[], paths: paths as string[] };
 }

@@ -15,6 +15,7 @@ import type { TensorInfo } from "../model-input.js";
 import { modelInvalid, modelMismatch } from "../runtime-errors.js";
 import { stepsFlatSize, type StandardizeSteps } from "./standardize-steps.js";
 import {
+  manifestNames,
   withNewWeights,
   type NewWeight,
   type TfjsExport,
@@ -42,6 +43,8 @@ export interface TfjsLayersModel {
   readonly doc: TfjsModelJson;
   readonly config: FunctionalConfig;
   readonly inputLayer: KerasLayer;
+  /** Every weight name in the manifest. */
+  readonly weightNames: readonly string[];
   readonly input: TensorInfo;
 }
 
@@ -63,6 +66,17 @@ export function parseTfjsLayersModel(doc: TfjsModelJson, uri: string): TfjsLayer
   if (!config || !Array.isArray(config.layers) || !Array.isArray(config.input_layers)) {
     throw modelInvalid(uri, "its model config lists no layers and input_layers");
   }
+  const isLayer = (l: unknown): l is KerasLayer =>
+    typeof l === "object" &&
+    l !== null &&
+    typeof (l as KerasLayer).class_name === "string" &&
+    typeof (l as KerasLayer).config === "object" &&
+    (l as KerasLayer).config !== null &&
+    Array.isArray((l as KerasLayer).inbound_nodes);
+  if (!config.layers.every(isLayer) || !config.input_layers.every((i) => Array.isArray(i))) {
+    throw modelInvalid(uri, "its layers must each have a class_name, a config and inbound_nodes");
+  }
+  const weightNames = manifestNames(doc, uri).weights;
   if (config.input_layers.length !== 1) {
     throw modelMismatch(
       uri,
@@ -86,7 +100,7 @@ export function parseTfjsLayersModel(doc: TfjsModelJson, uri: string): TfjsLayer
     );
   }
   const dims = shape.map((d: unknown) => (typeof d === "number" && d > 0 ? d : null));
-  return { uri, doc, config, inputLayer, input: { name: inputName, shape: dims } };
+  return { uri, doc, config, inputLayer, weightNames, input: { name: inputName, shape: dims } };
 }
 
 /** The model with the standardization layers prepended; `metadata` goes to userDefinedMetadata.featurewise. */
@@ -99,7 +113,7 @@ export function prependStandardizeLayers(
   const original = model.input.name;
   const unique = uniqueNames([
     ...config.layers.map(layerName),
-    ...model.doc.weightsManifest.flatMap((g) => g.weights.map((w) => w.name.split("/")[0]!)),
+    ...model.weightNames.map((w) => w.split("/")[0]!),
   ]);
   const inputName = unique("pixels");
   const format = steps.layout === "NHWC" ? "channels_last" : "channels_first";
