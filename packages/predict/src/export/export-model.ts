@@ -129,57 +129,82 @@ export async function exportModel(
     const steps = standardizeSteps(params, resolved.layout);
     return { steps, layout: resolved.layout, metadata: exportMetadata(artifact, params, steps) };
   };
-  const written: string[] = [];
-  const write = async (name: string, bytes: Uint8Array) => {
-    await target.store.put(name, bytes);
-    written.push(name);
-  };
-  let result: { input: TensorInfo; replaced: string; layout: InputLayout; steps: StandardizeSteps };
-  if (format === "onnx") {
-    const model = parseOnnxModel(entry, files.uri);
-    const { steps, layout, metadata } = prepare(model.input);
-    const out = prependStandardize(model, steps, {
-      metadata: { [EXPORT_METADATA_KEY]: JSON.stringify(metadata) },
-    });
-    await write(target.entry, out.bytes);
-    result = {
-      input: { ...model.input, name: out.inputName },
-      replaced: model.input.name,
-      layout,
-      steps,
-    };
-  } else {
-    const doc = parseModelJson(files, entry) as unknown as TfjsModelJson;
-    const model = tfjsEditor(doc, files.uri);
-    const { steps, layout, metadata } = prepare(model.input);
-    const out = model.prepend(steps, metadata);
-    const paths = manifestNames(doc, files.uri).paths;
-    if (paths.includes(STANDARDIZE_WEIGHTS_FILE) || paths.includes(target.entry)) {
-      throw modelInvalid(
-        files.uri,
-        `its weight files include ${STANDARDIZE_WEIGHTS_FILE} or ${target.entry}, names export-model writes`,
-      );
-    }
-    for (const p of paths) await write(p, await readWeightFile(files, p));
-    await write(STANDARDIZE_WEIGHTS_FILE, out.weights);
-    // model.json last: a folder with it holds every file it names.
-    await write(target.entry, new TextEncoder().encode(JSON.stringify(out.modelJson) + "\n"));
-    result = {
-      input: { ...model.input, name: out.inputName },
-      replaced: model.input.name,
-      layout,
-      steps,
-    };
-  }
+  // Everything is built before anything is written; the entry goes last, so
+  // an output with it holds every file it names.
+  const built =
+    format === "onnx" ? editOnnx(entry, files, prepare) : await editTfjs(entry, files, prepare);
+  for (const [name, bytes] of built.beside) await target.store.put(name, bytes);
+  await target.store.put(target.entry, built.entry);
   return {
     format,
     out: target.store.uriOf(target.entry),
-    input: result.input,
-    layout: result.layout,
-    replacedInput: result.replaced,
-    steps: stepNames(result.steps),
+    input: built.input,
+    layout: built.layout,
+    replacedInput: built.replaced,
+    steps: stepNames(built.steps),
     stats: artifact.location,
-    files: written,
+    files: [...built.beside.keys(), target.entry],
+  };
+}
+
+type Prepare = (input: TensorInfo) => {
+  steps: StandardizeSteps;
+  layout: InputLayout;
+  metadata: Record<string, unknown>;
+};
+
+/** An edited model: its entry file, the files beside it by name, and what was prepended. */
+interface EditedModel {
+  readonly entry: Uint8Array;
+  readonly beside: ReadonlyMap<string, Uint8Array>;
+  readonly input: TensorInfo;
+  readonly replaced: string;
+  readonly layout: InputLayout;
+  readonly steps: StandardizeSteps;
+}
+
+function editOnnx(entry: Uint8Array, files: ModelFiles, prepare: Prepare): EditedModel {
+  const model = parseOnnxModel(entry, files.uri);
+  const { steps, layout, metadata } = prepare(model.input);
+  const out = prependStandardize(model, steps, {
+    metadata: { [EXPORT_METADATA_KEY]: JSON.stringify(metadata) },
+  });
+  return {
+    entry: out.bytes,
+    beside: new Map(),
+    input: { ...model.input, name: out.inputName },
+    replaced: model.input.name,
+    layout,
+    steps,
+  };
+}
+
+async function editTfjs(
+  entry: Uint8Array,
+  files: ModelFiles,
+  prepare: Prepare,
+): Promise<EditedModel> {
+  const doc = parseModelJson(files, entry) as unknown as TfjsModelJson;
+  const model = tfjsEditor(doc, files.uri);
+  const { steps, layout, metadata } = prepare(model.input);
+  const out = model.prepend(steps, metadata);
+  const paths = manifestNames(doc, files.uri).paths;
+  if (paths.includes(STANDARDIZE_WEIGHTS_FILE) || paths.some((p) => /\.json$/i.test(p))) {
+    throw modelInvalid(
+      files.uri,
+      `its weight files include ${STANDARDIZE_WEIGHTS_FILE} or a .json file, names export-model writes`,
+    );
+  }
+  const copied = new Map<string, Uint8Array>();
+  for (const p of paths) copied.set(p, await readWeightFile(files, p));
+  copied.set(STANDARDIZE_WEIGHTS_FILE, out.weights);
+  return {
+    entry: new TextEncoder().encode(JSON.stringify(out.modelJson) + "\n"),
+    beside: copied,
+    input: { ...model.input, name: out.inputName },
+    replaced: model.input.name,
+    layout,
+    steps,
   };
 }
 
