@@ -3,6 +3,7 @@ import { errorMeaning, FEATUREWISE_VERSION, FeaturewiseError } from "@featurewis
 import { exportModelCommand } from "./export-model-command.js";
 import { fitCommand } from "./fit-command.js";
 import { predictCommand } from "./predict-command.js";
+import { reportCommand } from "./report-command.js";
 import { transformCommand } from "./transform-command.js";
 import { cancelCommand, statusCommand } from "./status-command.js";
 import { workerCommand } from "./worker-command.js";
@@ -24,6 +25,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addCommand(transformCommand(print))
     .addCommand(predictCommand(print))
     .addCommand(exportModelCommand(print))
+    .addCommand(reportCommand(print))
     .addCommand(workerCommand())
     .addCommand(statusCommand(print))
     .addCommand(cancelCommand(print));
