@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { errorMeaning, FEATUREWISE_VERSION, FeaturewiseError } from "@featurewise/core";
+import { exportModelCommand } from "./export-model-command.js";
 import { fitCommand } from "./fit-command.js";
 import { predictCommand } from "./predict-command.js";
 import { reportCommand } from "./report-command.js";
@@ -23,6 +24,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addCommand(fitCommand(print))
     .addCommand(transformCommand(print))
     .addCommand(predictCommand(print))
+    .addCommand(exportModelCommand(print))
     .addCommand(reportCommand(print))
     .addCommand(workerCommand())
     .addCommand(statusCommand(print))

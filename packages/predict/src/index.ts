@@ -61,3 +61,9 @@ export {
 export type { ModelBatch } from "./pipeline/shard-predictor.js";
 export type { ManifestColumn, PredictManifest } from "./pipeline/manifest.js";
 export { MANIFEST, RUN_MARKER, recordName, type PartRecord } from "./pipeline/run-output.js";
+export {
+  EXPORT_METADATA_KEY,
+  exportModel,
+  type ExportModelOptions,
+  type ExportModelResult,
+} from "./export/export-model.js";

@@ -21,6 +21,7 @@ import type { ImageSource } from "@featurewise/dataset";
 import type { Decoder, LoadedArtifact } from "@featurewise/pipeline";
 import { parentLocation, type ObjectStore, type Storage } from "@featurewise/storage";
 import { formatShape, resolveInputLayout, type ResolvedInput } from "../model-input.js";
+import { paramsInLayout } from "../params-in-layout.js";
 import { parseLabels } from "../output/top-k.js";
 import type { LoadedModel } from "../runtime.js";
 import { runId, type RunIdentity } from "./run-output.js";
@@ -160,17 +161,7 @@ function standardizeParams(
       whitening: null,
     };
   }
-  const params = artifact.params;
-  if (params.dataFormat === rowFormat) return params;
-  if (params.flags.zcaWhitening) {
-    throw new FeaturewiseError(
-      ErrorCodes.MODEL_MISMATCH,
-      `model input "${model.input.name}" ${formatShape(model.input.shape)} takes ${input.layout}; ` +
-        `the ZCA artifact ${artifact.location} was fitted ${params.dataFormat}, and its whitening matrix applies only in that order`,
-    );
-  }
-  // Per-channel statistics apply in either order.
-  return { ...params, dataFormat: rowFormat };
+  return paramsInLayout(artifact.params, artifact.location, model.input, input);
 }
 
 /** `--top-k` and `--labels`, checked against the model's first output before any image is read. */

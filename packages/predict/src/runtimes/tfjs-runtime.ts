@@ -20,7 +20,7 @@ export const tfjsRuntime: ModelRuntime = {
   load: loadTfjsModel,
 };
 
-interface ModelJson {
+export interface ModelJson {
   readonly format?: string;
   readonly generatedBy?: string;
   readonly convertedBy?: string | null;
@@ -134,7 +134,8 @@ async function readWeights(files: ModelFiles, weightPath: string): Promise<Uint8
   }
 }
 
-function parseModelJson(files: ModelFiles, bytes: Uint8Array): ModelJson {
+/** model.json's bytes parsed and checked for a topology and a weights manifest (MODEL_INVALID otherwise). */
+export function parseModelJson(files: ModelFiles, bytes: Uint8Array): ModelJson {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
