@@ -31,6 +31,7 @@ export default defineConfig({
       "@featurewise/pipeline": pkg("pipeline"),
       "@featurewise/fit": pkg("fit"),
       "@featurewise/predict": pkg("predict"),
+      "@featurewise/serve": pkg("serve"),
     },
   },
   test: {
