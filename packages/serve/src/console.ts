@@ -21,7 +21,8 @@ export type ReportRenderer = (kind: string, location: string) => Promise<string>
 
 export interface ConsoleContext {
   readonly kinds: readonly RunKind<unknown>[];
-  readonly document: Record<string, unknown>;
+  /** The OpenAPI document. */
+  readonly document: () => Record<string, unknown>;
   readonly keys: readonly ApiKey[] | null;
   readonly renderReport?: ReportRenderer | undefined;
 }
@@ -38,14 +39,14 @@ export function addConsoleRoutes(table: RouteTable, ctx: ConsoleContext): void {
     url: "/openapi.json",
     summary: "this document",
     responses: { 200: { description: "OpenAPI 3.1", schema: { type: "object" } } },
-    handler: async () => ctx.document,
+    handler: async () => ctx.document(),
   });
   table.add({
     ...hidden,
     method: "GET",
     url: "/docs",
     summary: "the API reference page",
-    handler: async (_q, reply) => reply.type(html).send(docsPage(ctx.document)),
+    handler: async (_q, reply) => reply.type(html).send(docsPage(ctx.document())),
   });
   table.add({
     ...hidden,

@@ -143,8 +143,14 @@ export async function startServer(input: ServeOptions): Promise<FeaturewiseServe
     addRunRoutes(table, kind, { allow, idempotency, metrics, eventPollMs: options.eventPollMs });
   addServiceRoutes(table, { redis, allow, storage: options.storage, metrics });
   const requests = Object.fromEntries(kinds.map((k) => [`${k.title}Request`, k.requestSchema]));
-  const document = openApiDocument(table.routes, requests);
-  addConsoleRoutes(table, { kinds, document, keys: options.keys, renderReport: options.renderReport });
+  let document: Record<string, unknown> | null = null;
+  addConsoleRoutes(table, {
+    kinds,
+    // Built on first request, when every route is in the table (this one too).
+    document: () => (document ??= openApiDocument(table.routes, requests)),
+    keys: options.keys,
+    renderReport: options.renderReport,
+  });
 
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
