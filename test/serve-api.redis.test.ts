@@ -37,7 +37,10 @@ beforeAll(async () => {
   for (const [k, v] of Object.entries(s3.env)) vi.stubEnv(k, v);
   storage = new Storage(readStorageConfig(s3.env));
   await uploadFiles(storage.open("s3://data/images"), images, keys);
-  const key = JSON.parse((await runCliOk(["keys", "create", "--name", "ops", "--scopes", "read,submit,admin", "--json"])).stdout) as {
+  const key = JSON.parse(
+    (await runCliOk(["keys", "create", "--name", "ops", "--scopes", "read,submit,admin", "--json"]))
+      .stdout,
+  ) as {
     token: string;
     line: string;
   };
@@ -45,7 +48,10 @@ beforeAll(async () => {
   writeFileSync(path.join(work, "keys"), `# test keys\n${key.line}\n`);
   const cluster = { REDIS_URL: redis.url, FEATUREWISE_QUEUE_PREFIX: prefix, ...s3.env };
   [server] = await Promise.all([
-    startServe(["--keys", path.join(work, "keys"), "--allow", `${work}/`, "--allow", "s3://data/"], cluster),
+    startServe(
+      ["--keys", path.join(work, "keys"), "--allow", `${work}/`, "--allow", "s3://data/"],
+      cluster,
+    ),
     ...["w1", "w2"].map(async (name) =>
       workers.push(await startWorker({ redisUrl: redis.url, prefix, name, env: s3.env })),
     ),
@@ -66,11 +72,21 @@ const states = (events: readonly SseEvent[]): string[] =>
   events.filter((e) => e.event === "state").map((e) => String(e.data["state"]));
 
 /** Follows a run's events to the end, recording the answer for the contract. */
-async function followEvents(id: string, lastEventId?: string, stopAfter?: (e: SseEvent) => boolean) {
+async function followEvents(
+  id: string,
+  lastEventId?: string,
+  stopAfter?: (e: SseEvent) => boolean,
+) {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (lastEventId !== undefined) headers["last-event-id"] = lastEventId;
   const events = await readEvents(`${server.url}/v1/fits/${id}/events`, headers, stopAfter);
-  api.record({ method: "GET", path: "/v1/fits/{id}/events", status: 200, contentType: "text/event-stream", body: "" });
+  api.record({
+    method: "GET",
+    path: "/v1/fits/{id}/events",
+    status: 200,
+    contentType: "text/event-stream",
+    body: "",
+  });
   return events;
 }
 
@@ -78,10 +94,24 @@ describe("featurewise serve: fits over HTTP", () => {
   it("a --std fit submitted over HTTP writes the CLI's artifact byte for byte; SSE gives every state in order", async () => {
     const viaCli = path.join(work, "std-cli");
     const viaApi = path.join(work, "std-api");
-    summaryOf(await clusterFit(redis.url, prefix, [images, "--std", "--out", viaCli, "--images-per-shard", "50"]));
+    summaryOf(
+      await clusterFit(redis.url, prefix, [
+        images,
+        "--std",
+        "--out",
+        viaCli,
+        "--images-per-shard",
+        "50",
+      ]),
+    );
     const submitted = await api.call("POST", "/v1/fits", {
       token,
-      body: { source: images, out: viaApi, flags: { featurewiseStdNormalization: true }, imagesPerShard: 50 },
+      body: {
+        source: images,
+        out: viaApi,
+        flags: { featurewiseStdNormalization: true },
+        imagesPerShard: 50,
+      },
     });
     expect(submitted.status).toBe(202);
     const id = submitted.body.id as string;
@@ -89,12 +119,24 @@ describe("featurewise serve: fits over HTTP", () => {
     const events = await followEvents(id);
     expect(states(events)).toEqual(ALL_STATES);
     const ids = events.filter((e) => e.event === "state").map((e) => e.id!);
-    expect([...ids].sort((a, b) => (BigInt(a.split("-")[0]!) < BigInt(b.split("-")[0]!) ? -1 : 1))).toEqual(ids);
+    expect(
+      [...ids].sort((a, b) => (BigInt(a.split("-")[0]!) < BigInt(b.split("-")[0]!) ? -1 : 1)),
+    ).toEqual(ids);
     const last = events.filter((e) => e.event === "progress").at(-1)!;
-    expect(last.data).toMatchObject({ state: "succeeded", imagesDone: COUNT, imagesTotal: COUNT, partsDone: 6 });
+    expect(last.data).toMatchObject({
+      state: "succeeded",
+      imagesDone: COUNT,
+      imagesTotal: COUNT,
+      partsDone: 6,
+    });
 
     const run = await api.call("GET", `/v1/fits/${id}`, { token });
-    expect(run.body).toMatchObject({ id, state: "succeeded", n: COUNT, artifact: `file://${viaApi}` });
+    expect(run.body).toMatchObject({
+      id,
+      state: "succeeded",
+      n: COUNT,
+      artifact: `file://${viaApi}`,
+    });
     const artifact = await api.call("GET", `/v1/fits/${id}/artifact`, { token });
     expect(artifact.body.stats.n).toBe(COUNT);
     expect(artifact.body.files.mean).toBe(`file://${viaApi}/mean.npy`);
@@ -107,10 +149,25 @@ describe("featurewise serve: fits over HTTP", () => {
 
   it("a ZCA fit on S3 over HTTP equals the embedded fit; a client that drops mid-run and reconnects misses no state", async () => {
     const local = path.join(work, "zca-embedded");
-    await embeddedFit([images, "--zca", "--out", local, "--images-per-shard", "50", "--backend", "js"]);
+    await embeddedFit([
+      images,
+      "--zca",
+      "--out",
+      local,
+      "--images-per-shard",
+      "50",
+      "--backend",
+      "js",
+    ]);
     const submitted = await api.call("POST", "/v1/fits", {
       token,
-      body: { source: "s3://data/images", out: "s3://data/stats/zca", flags: { zcaWhitening: true }, imagesPerShard: 50, backend: "js" },
+      body: {
+        source: "s3://data/images",
+        out: "s3://data/stats/zca",
+        flags: { zcaWhitening: true },
+        imagesPerShard: 50,
+        backend: "js",
+      },
     });
     const id = submitted.body.id as string;
     const first = await followEvents(id, undefined, (e) => e.event === "state");
@@ -135,7 +192,11 @@ describe("featurewise serve: fits over HTTP", () => {
     ]);
     expect([a.status, b.status]).toEqual([202, 202]);
     expect(b.body.id).toBe(a.body.id);
-    const other = await api.call("POST", "/v1/fits", { token, body: { ...body, imagesPerShard: 7 }, headers });
+    const other = await api.call("POST", "/v1/fits", {
+      token,
+      body: { ...body, imagesPerShard: 7 },
+      headers,
+    });
     expect(other.status).toBe(400);
     expect(other.body.detail).toMatch(/Idempotency-Key/);
     await followEvents(a.body.id as string);
@@ -183,7 +244,10 @@ describe("featurewise serve: fits over HTTP", () => {
     await api.call("POST", "/v1/fits", { token, body: { source: images } });
     await api.call("POST", "/v1/fits", { token, rawBody: "{not json" });
     await api.call("POST", "/v1/fits", { token, body: { source: "/etc", out: "/tmp/x" } });
-    await api.call("POST", "/v1/fits", { token, body: { source: images, out: "x".repeat(70_000) } });
+    await api.call("POST", "/v1/fits", {
+      token,
+      body: { source: images, out: "x".repeat(70_000) },
+    });
     await api.call("GET", "/v1/fits");
     await api.call("GET", "/v1/fits", { token: "wrong" });
     const health = await api.call("GET", "/v1/health");

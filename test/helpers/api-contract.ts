@@ -27,7 +27,13 @@ export class ApiRecorder {
   async call(
     method: string,
     path: string,
-    options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+    options: {
+      token?: string;
+      body?: unknown;
+      rawBody?: string;
+      headers?: Record<string, string>;
+    } = {},
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers are read loosely here; the contract test checks their shapes
   ): Promise<{ status: number; body: any; headers: Headers }> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token !== undefined) headers["authorization"] = `Bearer ${options.token}`;
@@ -36,11 +42,21 @@ export class ApiRecorder {
       headers["content-type"] ??= "application/json";
       body = options.rawBody ?? JSON.stringify(options.body);
     }
-    const res = await fetch(this.base + path, { method, headers, ...(body === undefined ? {} : { body }) });
+    const res = await fetch(this.base + path, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
     const contentType = (res.headers.get("content-type") ?? "").split(";")[0]!.trim();
     const text = await res.text();
     const parsed = contentType.endsWith("json") ? (JSON.parse(text) as unknown) : text;
-    this.answers.push({ method, path: this.template(path), status: res.status, contentType, body: parsed });
+    this.answers.push({
+      method,
+      path: this.template(path),
+      status: res.status,
+      contentType,
+      body: parsed,
+    });
     return { status: res.status, body: parsed, headers: res.headers };
   }
 
@@ -64,6 +80,7 @@ export class ApiRecorder {
  * route, content type as documented, body valid against the schema), and
  * that every documented route was called.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers are read loosely here; the contract test checks their shapes
 export function expectAnswersMatch(doc: any, answers: readonly RecordedAnswer[]): void {
   const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
   ajv.addSchema(doc, "openapi.json");
@@ -88,9 +105,21 @@ export function expectAnswersMatch(doc: any, answers: readonly RecordedAnswer[])
       continue;
     }
     if (content.schema === undefined || typeof a.body === "string") continue;
-    const schemaRef = pointer("paths", a.path, a.method.toLowerCase(), "responses", String(a.status), "content", a.contentType, "schema");
+    const schemaRef = pointer(
+      "paths",
+      a.path,
+      a.method.toLowerCase(),
+      "responses",
+      String(a.status),
+      "content",
+      a.contentType,
+      "schema",
+    );
     const validate = ajv.getSchema(schemaRef) ?? ajv.compile({ $ref: schemaRef });
-    if (!validate(a.body)) problems.push(`${where}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(a.body).slice(0, 300)}`);
+    if (!validate(a.body))
+      problems.push(
+        `${where}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(a.body).slice(0, 300)}`,
+      );
   }
   expect(problems).toEqual([]);
   const called = new Set(answers.map((a) => `${a.method.toLowerCase()} ${a.path}`));

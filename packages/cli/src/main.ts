@@ -31,7 +31,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const output = {
     writeErr: (s: string) => process.stderr.write(s.startsWith("error:") ? `featurewise: ${s}` : s),
   };
-  for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) cmd.exitOverride().configureOutput(output);
+  for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)])
+    cmd.exitOverride().configureOutput(output);
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;

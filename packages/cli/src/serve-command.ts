@@ -47,7 +47,8 @@ export function serveCommand(): Command {
       );
     }
     const s = await serve();
-    const keys = flags.keys === undefined ? null : s.parseKeysFile(readKeys(flags.keys), flags.keys);
+    const keys =
+      flags.keys === undefined ? null : s.parseKeysFile(readKeys(flags.keys), flags.keys);
     const storage = new Storage(readStorageConfig(process.env));
     const server = await s.startServer({
       redisUrl: target.redisUrl,
@@ -106,5 +107,7 @@ export function keysCommand(print: (text: string) => void): Command {
               `line for the keys file (--keys):\n  ${line}`,
       );
     });
-  return new Command("keys").description("manage the API keys of featurewise serve").addCommand(create);
+  return new Command("keys")
+    .description("manage the API keys of featurewise serve")
+    .addCommand(create);
 }

@@ -68,7 +68,10 @@ export function parseKeysFile(text: string, file: string): ApiKey[] {
       );
     }
     if (names.has(name)) {
-      throw new FeaturewiseError(ErrorCodes.INVALID_ARGUMENT, `${where}: key ${name} appears twice`);
+      throw new FeaturewiseError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `${where}: key ${name} appears twice`,
+      );
     }
     names.add(name);
     keys.push({ name, scopes: parseScopes(scopes, where), hash: Buffer.from(hex, "hex") });
@@ -90,7 +93,10 @@ export function findKey(keys: readonly ApiKey[], token: string): ApiKey | null {
 }
 
 /** A new key: the token (shown once) and the keys-file line that admits it. */
-export function createApiKey(name: string, scopes: ReadonlySet<Scope>): { token: string; line: string } {
+export function createApiKey(
+  name: string,
+  scopes: ReadonlySet<Scope>,
+): { token: string; line: string } {
   if (!/^[A-Za-z0-9_.@-]{1,64}$/.test(name)) {
     throw new FeaturewiseError(
       ErrorCodes.INVALID_ARGUMENT,

@@ -82,7 +82,8 @@ export function addConsoleRoutes(table: RouteTable, ctx: ConsoleContext): void {
       const rows: RunView[] = [];
       for (const kind of ctx.kinds) {
         const { ids } = await kind.list(50);
-        for (const v of await Promise.all(ids.map((id) => kind.read(id)))) if (v !== null) rows.push(v);
+        for (const v of await Promise.all(ids.map((id) => kind.read(id))))
+          if (v !== null) rows.push(v);
       }
       return reply.type(html).send(runsPage(rows, ctx.kinds));
     },
@@ -97,8 +98,10 @@ export function addConsoleRoutes(table: RouteTable, ctx: ConsoleContext): void {
       async handler(request, reply) {
         const id = (request.params as { id: string }).id;
         const view = await kind.read(id);
-        if (view === null) throw new FeaturewiseError(ErrorCodes.NOT_FOUND, `no ${kind.kind} ${id}`);
-        const result = view.state === "succeeded" ? await kind.result(view).catch(() => null) : null;
+        if (view === null)
+          throw new FeaturewiseError(ErrorCodes.NOT_FOUND, `no ${kind.kind} ${id}`);
+        const result =
+          view.state === "succeeded" ? await kind.result(view).catch(() => null) : null;
         return reply.type(html).send(runPage(kind, view, result, ctx.renderReport !== undefined));
       },
     });
@@ -116,7 +119,10 @@ export function addConsoleRoutes(table: RouteTable, ctx: ConsoleContext): void {
         // The report is self-contained; it may run no script and load nothing.
         return reply
           .type(html)
-          .header("content-security-policy", "default-src 'none'; img-src data:; style-src 'unsafe-inline'")
+          .header(
+            "content-security-policy",
+            "default-src 'none'; img-src data:; style-src 'unsafe-inline'",
+          )
           .send(await ctx.renderReport(kind.kind, view.artifact));
       },
     });
@@ -199,7 +205,9 @@ function runPage(
 ): string {
   const links = runLinks(kind.path, v.id);
   const failure =
-    v.failure === null ? "" : `<tr><th>failure</th><td class="err">${esc(v.failure.code ?? "")} ${esc(v.failure.message)}</td></tr>`;
+    v.failure === null
+      ? ""
+      : `<tr><th>failure</th><td class="err">${esc(v.failure.code ?? "")} ${esc(v.failure.message)}</td></tr>`;
   const body = `<h1>${esc(kind.kind)} <code>${esc(v.id)}</code></h1>
 <table data-run data-final="${v.final}" data-reload="1" data-events="${esc(links.events)}">
 <tr><th>state</th><td>${stateCell(v)}</td></tr>
@@ -246,7 +254,9 @@ function docsPage(doc: Record<string, unknown>): string {
     Object.entries(ops).map(
       ([method, op]) =>
         `<tr><td><code>${esc(method.toUpperCase())} ${esc(p)}</code></td><td>${esc(op["x-scope"] ?? "public")}</td><td>${esc(op["summary"])}</td>
-<td>${Object.keys(op["responses"] as object).map(esc).join(" ")}</td></tr>`,
+<td>${Object.keys(op["responses"] as object)
+          .map(esc)
+          .join(" ")}</td></tr>`,
     ),
   );
   const schemas = (doc["components"] as { schemas: Record<string, unknown> }).schemas;
@@ -256,7 +266,10 @@ function docsPage(doc: Record<string, unknown>): string {
 Send <code>Authorization: Bearer &lt;token&gt;</code>; errors are <code>application/problem+json</code> with featurewise's stable codes.</p>
 <table><thead><tr><th>route</th><th>scope</th><th>what</th><th>answers</th></tr></thead><tbody>${rows.join("\n")}</tbody></table>
 <h2>Schemas</h2>${Object.entries(schemas)
-      .map(([name, s]) => `<details><summary><code>${esc(name)}</code></summary><pre>${esc(JSON.stringify(s, null, 2))}</pre></details>`)
+      .map(
+        ([name, s]) =>
+          `<details><summary><code>${esc(name)}</code></summary><pre>${esc(JSON.stringify(s, null, 2))}</pre></details>`,
+      )
       .join("\n")}`,
   );
 }

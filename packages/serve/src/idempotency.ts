@@ -61,7 +61,10 @@ export class IdempotencyStore {
       if (value === "") return this.once(owner, idempotencyKey, body, submit);
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new FeaturewiseError(ErrorCodes.IO_ERROR, "Idempotency-Key: the first request never finished");
+    throw new FeaturewiseError(
+      ErrorCodes.IO_ERROR,
+      "Idempotency-Key: the first request never finished",
+    );
   }
 }
 

@@ -50,7 +50,8 @@ export class ServeMetrics {
       async collect() {
         this.reset();
         for (const q of queues) {
-          for (const [state, n] of Object.entries(await queueCounts(q))) this.set({ queue: q, state }, n);
+          for (const [state, n] of Object.entries(await queueCounts(q)))
+            this.set({ queue: q, state }, n);
         }
       },
     });
@@ -58,11 +59,12 @@ export class ServeMetrics {
       const views: RunView[] = [];
       for (const kind of kinds) {
         const { ids } = await kind.list(RUNS_SCANNED);
-        for (const v of await Promise.all(ids.map((id) => kind.read(id)))) if (v !== null) views.push(v);
+        for (const v of await Promise.all(ids.map((id) => kind.read(id))))
+          if (v !== null) views.push(v);
       }
       return views;
     };
-    const metrics = this;
+    const observeEnd = (v: RunView): void => this.observeEnd(v);
     let snapshot: Promise<RunView[]> | null = null;
     // One read of the runs per scrape, shared by the gauges below.
     const runs = (): Promise<RunView[]> => {
@@ -78,7 +80,7 @@ export class ServeMetrics {
         this.reset();
         for (const v of await runs()) {
           this.inc({ kind: v.kind, state: v.state });
-          metrics.observeEnd(v);
+          observeEnd(v);
         }
       },
     });

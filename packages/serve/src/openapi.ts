@@ -31,7 +31,8 @@ export function componentSchemas(
   const out = { ...own };
   for (const [name, schema] of Object.entries(requests)) {
     // zod's document names its dialect; inside OpenAPI 3.1 the document's own (2020-12) applies.
-    const { $schema: _dialect, ...rest } = schema;
+    const rest = { ...schema };
+    delete rest["$schema"];
     out[name] = rest;
   }
   return out;
@@ -67,9 +68,21 @@ export function openApiDocument(
       schema: { type: "string" },
     }));
     for (const [name, q] of Object.entries(r.query ?? {}))
-      params.push({ name, in: "query", required: false, schema: q.schema, description: q.description } as never);
+      params.push({
+        name,
+        in: "query",
+        required: false,
+        schema: q.schema,
+        description: q.description,
+      } as never);
     for (const [name, h] of Object.entries(r.headers ?? {}))
-      params.push({ name, in: "header", required: false, schema: h.schema, description: h.description } as never);
+      params.push({
+        name,
+        in: "header",
+        required: false,
+        schema: h.schema,
+        description: h.description,
+      } as never);
     const responses: Record<string, unknown> = {};
     for (const [status, resp] of Object.entries(r.responses))
       responses[status] = responseObject(Number(status), resp);
@@ -77,11 +90,19 @@ export function openApiDocument(
     paths[url][r.method.toLowerCase()] = {
       summary: r.summary,
       tags: [r.tag],
-      operationId: `${r.method.toLowerCase()}${url.replace(/[{}]/g, "").replace(/\/(\w)/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, "")}`,
+      operationId: `${r.method.toLowerCase()}${url
+        .replace(/[{}]/g, "")
+        .replace(/\/(\w)/g, (_, c: string) => c.toUpperCase())
+        .replace(/[^A-Za-z0-9]/g, "")}`,
       ...(params.length > 0 ? { parameters: params } : {}),
       ...(r.body === undefined
         ? {}
-        : { requestBody: { required: true, content: { "application/json": { schema: schemaRef(r.body) } } } }),
+        : {
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: schemaRef(r.body) } },
+            },
+          }),
       responses,
       ...(r.scope === undefined
         ? { security: [] }

@@ -72,7 +72,11 @@ function toFeaturewiseError(err: unknown): FeaturewiseError | null {
 }
 
 /** Sends `err` as a problem document. */
-export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: unknown): FastifyReply {
+export function sendProblem(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  err: unknown,
+): FastifyReply {
   const problem = problemOf(err, request.url.split("?")[0]);
   if (problem.status >= 500) request.log.error({ err }, "request failed");
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);

@@ -53,7 +53,9 @@ export async function streamRunEvents<O>(
     while (!closed) {
       let ended = false;
       for (const e of await kind.events(id, last)) {
-        send(`id: ${e.id}\nevent: state\ndata: ${JSON.stringify({ id, state: e.state, ...eventFields(e.fields) })}\n\n`);
+        send(
+          `id: ${e.id}\nevent: state\ndata: ${JSON.stringify({ id, state: e.state, ...eventFields(e.fields) })}\n\n`,
+        );
         last = e.id;
         if (["succeeded", "failed", "cancelled"].includes(e.state)) ended = true;
       }
@@ -79,7 +81,10 @@ export async function streamRunEvents<O>(
     }
   } catch (err) {
     request.log.warn({ err }, "event stream failed");
-    if (!closed) send(`event: error\ndata: ${JSON.stringify({ message: "the server lost the run's events; reconnect" })}\n\n`);
+    if (!closed)
+      send(
+        `event: error\ndata: ${JSON.stringify({ message: "the server lost the run's events; reconnect" })}\n\n`,
+      );
   } finally {
     res.end();
   }

@@ -43,7 +43,10 @@ export function addRunRoutes<O>(table: RouteTable, kind: RunKind<O>, ctx: RunRou
   const base = `/v1/${kind.path}`;
   const tag = kind.path;
   const notFound = (id: string): FeaturewiseError =>
-    new FeaturewiseError(ErrorCodes.NOT_FOUND, `no ${kind.kind} ${id} (never submitted, or expired)`);
+    new FeaturewiseError(
+      ErrorCodes.NOT_FOUND,
+      `no ${kind.kind} ${id} (never submitted, or expired)`,
+    );
   const mustRead = async (id: string): Promise<RunView> => {
     const view = await kind.read(id);
     if (view === null) throw notFound(id);
@@ -65,11 +68,18 @@ export function addRunRoutes<O>(table: RouteTable, kind: RunKind<O>, ctx: RunRou
       },
     },
     responses: {
-      202: { description: "submitted (or the run an earlier request with this Idempotency-Key made)", schema: "Submitted" },
+      202: {
+        description: "submitted (or the run an earlier request with this Idempotency-Key made)",
+        schema: "Submitted",
+      },
       400: { description: "the body does not validate (INVALID_ARGUMENT)", schema: "Problem" },
       413: { description: "the body is over the limit (BODY_TOO_LARGE)", schema: "Problem" },
       ...authErrors("submit"),
-      403: { description: "the key lacks the submit scope, or a location is outside the allow-list (FORBIDDEN)", schema: "Problem" },
+      403: {
+        description:
+          "the key lacks the submit scope, or a location is outside the allow-list (FORBIDDEN)",
+        schema: "Problem",
+      },
     },
     async handler(request, reply) {
       const parsed = kind.parse(request.body);
@@ -106,7 +116,10 @@ export function addRunRoutes<O>(table: RouteTable, kind: RunKind<O>, ctx: RunRou
     summary: `list ${kind.path}, newest first`,
     query: {
       state: { schema: { enum: STATES }, description: "only runs in this state" },
-      limit: { schema: { type: "integer", minimum: 1, maximum: 100 }, description: "page size (default 20)" },
+      limit: {
+        schema: { type: "integer", minimum: 1, maximum: 100 },
+        description: "page size (default 20)",
+      },
       cursor: { schema: { type: "string" }, description: "the `next` of the previous page" },
     },
     responses: {
@@ -118,13 +131,22 @@ export function addRunRoutes<O>(table: RouteTable, kind: RunKind<O>, ctx: RunRou
       const q = request.query as Record<string, string | undefined>;
       const limit = q["limit"] === undefined ? 20 : Number(q["limit"]);
       if (!Number.isInteger(limit) || limit < 1 || limit > 100)
-        throw new FeaturewiseError(ErrorCodes.INVALID_ARGUMENT, `limit ${q["limit"]}: expected an integer from 1 to 100`);
+        throw new FeaturewiseError(
+          ErrorCodes.INVALID_ARGUMENT,
+          `limit ${q["limit"]}: expected an integer from 1 to 100`,
+        );
       const state = q["state"];
       if (state !== undefined && !STATES.includes(state))
-        throw new FeaturewiseError(ErrorCodes.INVALID_ARGUMENT, `state ${JSON.stringify(state)}: expected one of ${STATES.join(", ")}`);
+        throw new FeaturewiseError(
+          ErrorCodes.INVALID_ARGUMENT,
+          `state ${JSON.stringify(state)}: expected one of ${STATES.join(", ")}`,
+        );
       const cursor = q["cursor"];
       if (cursor !== undefined && !/^[A-Za-z0-9_-]{1,100}$/.test(cursor))
-        throw new FeaturewiseError(ErrorCodes.INVALID_ARGUMENT, "cursor: expected the `next` of a previous page");
+        throw new FeaturewiseError(
+          ErrorCodes.INVALID_ARGUMENT,
+          "cursor: expected the `next` of a previous page",
+        );
       const items: Record<string, unknown>[] = [];
       let next: string | null = cursor ?? null;
       // A state filter reads on until the page is full, at most 20 index pages.
@@ -132,7 +154,8 @@ export function addRunRoutes<O>(table: RouteTable, kind: RunKind<O>, ctx: RunRou
         const page = await kind.list(limit - items.length, next ?? undefined);
         const views = await Promise.all(page.ids.map((id) => kind.read(id)));
         for (const v of views) {
-          if (v !== null && (state === undefined || v.state === state)) items.push(withLinks(kind.path, v));
+          if (v !== null && (state === undefined || v.state === state))
+            items.push(withLinks(kind.path, v));
         }
         next = page.next;
         if (next === null) break;
@@ -147,7 +170,11 @@ export function addRunRoutes<O>(table: RouteTable, kind: RunKind<O>, ctx: RunRou
     scope: "read",
     tag,
     summary: `a ${kind.kind}'s state, progress, failure and artifact location`,
-    responses: { 200: { description: `the ${kind.kind}`, schema: "Run" }, ...notFoundResponse, ...authErrors("read") },
+    responses: {
+      200: { description: `the ${kind.kind}`, schema: "Run" },
+      ...notFoundResponse,
+      ...authErrors("read"),
+    },
     async handler(request) {
       return withLinks(kind.path, await mustRead(idOf(request)));
     },
@@ -159,7 +186,11 @@ export function addRunRoutes<O>(table: RouteTable, kind: RunKind<O>, ctx: RunRou
     scope: "submit",
     tag,
     summary: `cancel a ${kind.kind} (its jobs end as workers take them)`,
-    responses: { 200: { description: "what cancelling did", schema: "Cancel" }, ...notFoundResponse, ...authErrors("submit") },
+    responses: {
+      200: { description: "what cancelling did", schema: "Cancel" },
+      ...notFoundResponse,
+      ...authErrors("submit"),
+    },
     async handler(request) {
       const id = idOf(request);
       await mustRead(id);
@@ -180,7 +211,10 @@ export function addRunRoutes<O>(table: RouteTable, kind: RunKind<O>, ctx: RunRou
       },
     },
     responses: {
-      200: { description: "events: `state` (with an id) and `progress` (without)", contentType: "text/event-stream" },
+      200: {
+        description: "events: `state` (with an id) and `progress` (without)",
+        contentType: "text/event-stream",
+      },
       400: { description: "a malformed Last-Event-ID (INVALID_ARGUMENT)", schema: "Problem" },
       ...notFoundResponse,
       ...authErrors("read"),
@@ -200,13 +234,19 @@ export function addRunRoutes<O>(table: RouteTable, kind: RunKind<O>, ctx: RunRou
     summary: `a succeeded ${kind.kind}'s result: stats.json's content and the files' locations`,
     responses: {
       200: { description: "the artifact", schema: `${kind.title}Result` },
-      404: { description: "unknown id, or no artifact (yet): the run has not succeeded (NOT_FOUND)", schema: "Problem" },
+      404: {
+        description: "unknown id, or no artifact (yet): the run has not succeeded (NOT_FOUND)",
+        schema: "Problem",
+      },
       ...authErrors("read"),
     },
     async handler(request) {
       const view = await mustRead(idOf(request));
       if (view.state !== "succeeded" || view.artifact === null)
-        throw new FeaturewiseError(ErrorCodes.NOT_FOUND, `${kind.kind} ${view.id} has no artifact: it is ${view.state}`);
+        throw new FeaturewiseError(
+          ErrorCodes.NOT_FOUND,
+          `${kind.kind} ${view.id} has no artifact: it is ${view.state}`,
+        );
       return kind.result(view);
     },
   });

@@ -62,7 +62,10 @@ export function checkServeOptions(o: ServeOptions): ServeOptions {
     throw new FeaturewiseError(ErrorCodes.INVALID_ARGUMENT, "--keys: the keys file holds no key");
   }
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) {
-    throw new FeaturewiseError(ErrorCodes.INVALID_ARGUMENT, `--port ${o.port}: expected 0 to 65535`);
+    throw new FeaturewiseError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `--port ${o.port}: expected 0 to 65535`,
+    );
   }
   return Object.freeze({ ...o });
 }

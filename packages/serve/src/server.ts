@@ -3,7 +3,7 @@
  * cluster. Runs are submitted and read through the light cluster client,
  * as the CLI does; the server keeps no state of its own beyond Redis.
  */
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import rateLimit from "@fastify/rate-limit";
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
 import { FitClient, QUEUE_NAMES } from "@featurewise/fit/cluster/client";
@@ -38,8 +38,8 @@ declare module "fastify" {
 export const REDACTED_LOG_PATHS = [
   "req.headers.authorization",
   "req.headers.cookie",
-  "req.headers[\"x-api-key\"]",
-  "res.headers[\"set-cookie\"]",
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
   "*.token",
   "*.password",
   "*.secretAccessKey",
@@ -66,6 +66,15 @@ export async function startServer(input: ServeOptions): Promise<FeaturewiseServe
     logger: {
       level: options.logLevel,
       redact: { paths: REDACTED_LOG_PATHS, censor: "[redacted]" },
+      serializers: {
+        // The headers are logged (user agent, request ids, proxies), credentials redacted above.
+        req: (req: FastifyRequest) => ({
+          method: req.method,
+          url: req.url,
+          remoteAddress: req.ip,
+          headers: req.headers,
+        }),
+      },
     },
     bodyLimit: options.bodyLimit,
     requestTimeout: options.requestTimeoutMs,
@@ -81,18 +90,17 @@ export async function startServer(input: ServeOptions): Promise<FeaturewiseServe
     (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
   );
   const kinds: RunKind<unknown>[] = [fitRuns(client, options.storage) as RunKind<unknown>];
-  const metrics = new ServeMetrics(
-    QUEUE_NAMES,
-    (q) => client.queue(q).getJobCounts(),
-    kinds,
-  );
+  const metrics = new ServeMetrics(QUEUE_NAMES, (q) => client.queue(q).getJobCounts(), kinds);
 
   app.setErrorHandler((err, request, reply) => sendProblem(reply, request, err));
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       reply,
       request,
-      new FeaturewiseError(ErrorCodes.NOT_FOUND, `no route ${request.method} ${request.url.split("?")[0]}`),
+      new FeaturewiseError(
+        ErrorCodes.NOT_FOUND,
+        `no route ${request.method} ${request.url.split("?")[0]}`,
+      ),
     ),
   );
   app.addHook("onRequest", async (request) => {
@@ -110,7 +118,8 @@ export async function startServer(input: ServeOptions): Promise<FeaturewiseServe
       );
     }
     const key = findKey(options.keys, token);
-    if (key === null) throw new FeaturewiseError(ErrorCodes.UNAUTHORIZED, "the API token is not a known key");
+    if (key === null)
+      throw new FeaturewiseError(ErrorCodes.UNAUTHORIZED, "the API token is not a known key");
     if (!key.scopes.has(scope)) {
       throw new FeaturewiseError(
         ErrorCodes.FORBIDDEN,
@@ -120,13 +129,19 @@ export async function startServer(input: ServeOptions): Promise<FeaturewiseServe
     request.apiKeyName = key.name;
   });
   app.addHook("onResponse", async (request, reply) => {
-    metrics.request(request.method, request.routeOptions.url ?? "unknown", reply.statusCode, reply.elapsedTime / 1000);
+    metrics.request(
+      request.method,
+      request.routeOptions.url ?? "unknown",
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
   });
   await app.register(rateLimit, {
     hook: "preHandler",
     max: options.rateLimitPerMinute,
     timeWindow: 60_000,
-    keyGenerator: (request) => (request.apiKeyName === "" ? `ip:${request.ip}` : `key:${request.apiKeyName}`),
+    keyGenerator: (request) =>
+      request.apiKeyName === "" ? `ip:${request.ip}` : `key:${request.apiKeyName}`,
     errorResponseBuilder: (_request, context) =>
       Object.assign(
         new FeaturewiseError(

@@ -34,7 +34,11 @@ export function addServiceRoutes(table: RouteTable, ctx: ServiceContext): void {
     summary: "readiness: Redis and every allowed store answer",
     responses: {
       200: { description: "ready", schema: "Ready" },
-      503: { description: "a dependency does not answer", schema: "Ready", contentType: "application/json" },
+      503: {
+        description: "a dependency does not answer",
+        schema: "Ready",
+        contentType: "application/json",
+      },
     },
     async handler(_request, reply) {
       const checks: Record<string, { ok: boolean; detail?: string }> = {};
@@ -44,7 +48,7 @@ export function addServiceRoutes(table: RouteTable, ctx: ServiceContext): void {
       for (const prefix of ctx.allow.entries) {
         checks[prefix] = await probe(async () => {
           if (prefix.startsWith("s3://")) {
-            for await (const _ of ctx.storage.open(prefix).list("", { limit: 1 })) break;
+            await ctx.storage.open(prefix).list("", { limit: 1 })[Symbol.asyncIterator]().next();
           } else {
             await stat(prefix);
           }
@@ -60,9 +64,14 @@ export function addServiceRoutes(table: RouteTable, ctx: ServiceContext): void {
     url: "/metrics",
     scope: "read",
     tag: "service",
-    summary: "Prometheus metrics: queue depths, runs by state, images/s, run durations, HTTP latency",
+    summary:
+      "Prometheus metrics: queue depths, runs by state, images/s, run durations, HTTP latency",
     responses: {
-      200: { description: "the Prometheus text format", contentType: "text/plain", schema: { type: "string" } },
+      200: {
+        description: "the Prometheus text format",
+        contentType: "text/plain",
+        schema: { type: "string" },
+      },
       ...authErrors("read"),
     },
     async handler(_request, reply) {
@@ -84,7 +93,10 @@ async function probe(check: () => Promise<void>): Promise<{ ok: boolean; detail?
     ]);
     return { ok: true };
   } catch (err) {
-    return { ok: false, detail: (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "" };
+    return {
+      ok: false,
+      detail: (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "",
+    };
   } finally {
     clearTimeout(timer);
   }
