@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { writeSyntheticImages } from "@featurewise/dataset";
 import { readStorageConfig, Storage } from "@featurewise/storage";
 import { ApiRecorder, expectAnswersMatch } from "./helpers/api-contract.js";
-import { runCliOk } from "./helpers/cli.js";
+import { runCli, runCliOk } from "./helpers/cli.js";
 import { uniquePrefix, useRedis, type TestRedis } from "./helpers/redis.js";
 import { uploadFiles } from "./helpers/s3-datasets.js";
 import { startS3Server, type S3Server } from "./helpers/s3-server.js";
@@ -234,6 +234,55 @@ describe("featurewise serve: fits over HTTP", () => {
     expect((await api.call("GET", "/v1/fits?state=done", { token })).status).toBe(400);
   });
 
+  it("fit, status and cancel --api print what they print over Redis", async () => {
+    const viaRedis = path.join(work, "cli-redis");
+    const viaApi = path.join(work, "cli-api");
+    const args = [images, "--std", "--rescale", "1/255", "--images-per-shard", "100"];
+    const env = { FEATUREWISE_API_TOKEN: token, REDIS_URL: "" };
+    const overRedis = summaryOf(await clusterFit(redis.url, prefix, [...args, "--out", viaRedis]));
+    const overApi = JSON.parse(
+      (await runCliOk(["fit", ...args, "--out", viaApi, "--api", server.url, "--json"], env))
+        .stdout,
+    ) as Record<string, unknown>;
+    expect(Object.keys(overApi).sort()).toEqual(Object.keys(overRedis).sort());
+    const stable = (s: Record<string, unknown>) => ({
+      ...s,
+      fitId: 0,
+      seconds: 0,
+      imagesPerSecond: 0,
+      artifact: 0,
+      peakRssBytes: 0,
+    });
+    expect(stable(overApi)).toEqual(stable(overRedis as unknown as Record<string, unknown>));
+    await expectSameArtifact(viaRedis, viaApi);
+    const fitId = overApi["fitId"] as string;
+    const statusApi = await runCliOk(["status", fitId, "--json", "--api", server.url], env);
+    const statusRedis = await runCliOk([
+      "status",
+      fitId,
+      "--json",
+      "--redis",
+      redis.url,
+      "--queue-prefix",
+      prefix,
+    ]);
+    expect(JSON.parse(statusApi.stdout)).toEqual(JSON.parse(statusRedis.stdout));
+    const text = await runCliOk(["status", fitId, "--api", server.url], env);
+    expect(text.stdout).toMatch(new RegExp(`^fit ${fitId}: succeeded`));
+    const cancel = await runCliOk(["cancel", fitId, "--api", server.url], env);
+    expect(cancel.stdout.trim()).toBe(`fit ${fitId} had already succeeded; nothing to cancel`);
+    const unknown = await runCli(
+      ["status", "fit-20200101-000000-abcdef", "--api", server.url],
+      env,
+    );
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no fit fit-20200101-000000-abcdef/);
+    const noToken = await runCli(["status", fitId, "--api", server.url], {
+      FEATUREWISE_API_TOKEN: "",
+    });
+    expect(noToken.stderr).toMatch(/no API token.*FEATUREWISE_API_TOKEN/);
+  });
+
   it("answers every route, errors included, as /openapi.json says (ajv)", async () => {
     const missing = "fit-20200101-000000-abcdef";
     await api.call("GET", `/v1/fits/${missing}`, { token });
@@ -253,7 +302,7 @@ describe("featurewise serve: fits over HTTP", () => {
     const health = await api.call("GET", "/v1/health");
     expect(health.body).toEqual({ status: "ok" });
     const ready = await api.call("GET", "/v1/ready");
-    expect(ready.body.ready).toBe(true);
+    expect(ready.body).toMatchObject({ ready: true });
     const metrics = await api.call("GET", "/metrics", { token });
     expect(metrics.body).toMatch(/featurewise_http_request_duration_seconds_bucket/);
     expect(metrics.body).toMatch(/featurewise_runs\{kind="fit",state="succeeded"\} [1-9]/);

@@ -48,7 +48,9 @@ export function addServiceRoutes(table: RouteTable, ctx: ServiceContext): void {
       for (const prefix of ctx.allow.entries) {
         checks[prefix] = await probe(async () => {
           if (prefix.startsWith("s3://")) {
-            await ctx.storage.open(prefix).list("", { limit: 1 })[Symbol.asyncIterator]().next();
+            const listing = ctx.storage.open(prefix).list("", { limit: 1 })[Symbol.asyncIterator]();
+            await listing.next();
+            await listing.return?.();
           } else {
             await stat(prefix);
           }
