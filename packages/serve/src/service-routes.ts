@@ -15,7 +15,7 @@ export interface ServiceContext {
 }
 
 /** How long a readiness probe waits for one dependency. */
-const PROBE_MS = 3000;
+const PROBE_MS = 5000;
 
 export function addServiceRoutes(table: RouteTable, ctx: ServiceContext): void {
   table.add({
