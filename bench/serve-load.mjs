@@ -99,7 +99,7 @@ try {
         "warn",
       ],
       env,
-      /listening on (http:\/\/\S+?)"/,
+      /listening on (http:\/\/[^"\s]+)/,
     ),
     ...Array.from({ length: Number(args.workers) }, (_, i) =>
       start(BIN, ["worker", "--name", `load-${i}`, "--concurrency", "2"], env, /ready: queues/),

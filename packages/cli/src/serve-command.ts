@@ -64,6 +64,8 @@ export function serveCommand(): Command {
       eventPollMs: s.SERVE_DEFAULTS.eventPollMs,
       logLevel: flags.logLevel,
     });
+    // Whatever the log level: scripts wait for this line.
+    process.stderr.write(`featurewise: serve listening on ${server.url}\n`);
     await new Promise<void>((resolve) => {
       const stop = (): void => {
         process.off("SIGTERM", stop);

@@ -80,7 +80,6 @@ export async function startServer(input: ServeOptions): Promise<FeaturewiseServe
     requestTimeout: options.requestTimeoutMs,
     connectionTimeout: options.requestTimeoutMs,
     return503OnClosing: true,
-    disableRequestLogging: false,
   });
   app.decorateRequest("apiKeyName", "");
   // The console's sign-in form.
