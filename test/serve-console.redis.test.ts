@@ -78,17 +78,16 @@ describe("featurewise serve: the web console in Chromium", () => {
     });
     await page.$eval(
       "textarea[name=body]",
-      (el, value) => ((el as HTMLTextAreaElement).value = value),
+      (el, value) => ((el as unknown as { value: string }).value = value),
       body,
     );
     await Promise.all([page.waitForNavigation(), page.click("#submit button[type=submit]")]);
     const id = new URL(page.url()).pathname.split("/").at(-1)!;
     expect(id).toMatch(/^fit-/);
-    // The page follows the run's events and reloads once it has ended.
+    // The page follows the run's events and reloads once it has ended (browser-side code as
+    // strings: the tests are compiled without the DOM's types).
     await page.waitForFunction(
-      () =>
-        document.querySelector("[data-state]")?.textContent === "succeeded" &&
-        document.querySelector("details pre") !== null,
+      `document.querySelector("[data-state]")?.textContent === "succeeded" && document.querySelector("details pre") !== null`,
       { timeout: 120_000, polling: 200 },
     );
     const text = await page.$eval("main", (el) => el.textContent ?? "");
@@ -114,10 +113,13 @@ describe("featurewise serve: the web console in Chromium", () => {
     await page.$eval(
       "textarea[name=body]",
       (el) =>
-        ((el as HTMLTextAreaElement).value = JSON.stringify({ source: "/etc", out: "/tmp/x" })),
+        ((el as unknown as { value: string }).value = JSON.stringify({
+          source: "/etc",
+          out: "/tmp/x",
+        })),
     );
     await page.click("#submit button[type=submit]");
-    await page.waitForFunction(() => document.getElementById("submit-result")?.textContent !== "", {
+    await page.waitForFunction(`document.getElementById("submit-result")?.textContent !== ""`, {
       timeout: 20_000,
     });
     expect(await page.$eval("#submit-result", (el) => el.textContent)).toMatch(
