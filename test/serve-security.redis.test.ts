@@ -114,6 +114,23 @@ describe("featurewise serve: keys and scopes", () => {
     expect((await call("GET", `${server.url}/v1/health`, null)).status).toBe(200);
   });
 
+  it("bull-board at /admin/queues needs the admin scope", async () => {
+    expect((await call("GET", `${server.url}/admin/queues`, null)).status).toBe(401);
+    const reader = await call("GET", `${server.url}/admin/queues`, tokens["submitter"]!);
+    expect(reader.status).toBe(403);
+    expect(reader.body.detail).toMatch(/lacks the "admin" scope/);
+    const admin = await call("GET", `${server.url}/admin/queues`, tokens["admin"]!);
+    expect(admin.status).toBe(200);
+    expect(admin.body).toMatch(/<html/i);
+    const queues = await call("GET", `${server.url}/admin/queues/api/queues`, tokens["admin"]!);
+    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([
+      "coordinator",
+      "finalize",
+      "reduce",
+      "shard",
+    ]);
+  });
+
   it("the console needs a read key: sign-in sets an HttpOnly SameSite=Strict cookie", async () => {
     expect((await call("GET", `${server.url}/`, null)).status).toBe(401);
     const bad = await call("POST", `${server.url}/login`, null, `token=${WRONG}`, {

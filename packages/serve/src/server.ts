@@ -10,7 +10,9 @@ import { FitClient, QUEUE_NAMES } from "@featurewise/fit/cluster/client";
 import { connectClient, createRedis } from "@featurewise/queue/client";
 import { redactRedisUrl } from "@featurewise/queue/settings";
 import { AllowList } from "./allow-list.js";
-import { findKey, type Scope } from "./api-keys.js";
+import type { Scope } from "./api-keys.js";
+import { addAdminBoard } from "./admin-board.js";
+import { authorize } from "./auth.js";
 import { addConsoleRoutes } from "./console.js";
 import { fitRuns } from "./fit-runs.js";
 import { IdempotencyStore } from "./idempotency.js";
@@ -104,28 +106,7 @@ export async function startServer(input: ServeOptions): Promise<FeaturewiseServe
   );
   app.addHook("onRequest", async (request) => {
     const scope = request.routeOptions.config.scope;
-    if (scope === undefined) return;
-    if (options.keys === null) {
-      request.apiKeyName = "local";
-      return;
-    }
-    const token = bearerToken(request.headers.authorization) ?? cookieToken(request.headers.cookie);
-    if (token === null) {
-      throw new FeaturewiseError(
-        ErrorCodes.UNAUTHORIZED,
-        "no API token: send Authorization: Bearer <token> (featurewise keys create)",
-      );
-    }
-    const key = findKey(options.keys, token);
-    if (key === null)
-      throw new FeaturewiseError(ErrorCodes.UNAUTHORIZED, "the API token is not a known key");
-    if (!key.scopes.has(scope)) {
-      throw new FeaturewiseError(
-        ErrorCodes.FORBIDDEN,
-        `key ${key.name} lacks the "${scope}" scope that ${request.method} ${request.routeOptions.url} needs`,
-      );
-    }
-    request.apiKeyName = key.name;
+    if (scope !== undefined) authorize(request, options.keys, scope);
   });
   app.addHook("onResponse", async (request, reply) => {
     metrics.request(
@@ -156,6 +137,11 @@ export async function startServer(input: ServeOptions): Promise<FeaturewiseServe
   for (const kind of kinds)
     addRunRoutes(table, kind, { allow, idempotency, metrics, eventPollMs: options.eventPollMs });
   addServiceRoutes(table, { redis, allow, storage: options.storage, metrics });
+  await addAdminBoard(
+    app,
+    QUEUE_NAMES.map((q) => client.queue(q)),
+    options.keys,
+  );
   const requests = Object.fromEntries(kinds.map((k) => [`${k.title}Request`, k.requestSchema]));
   let document: Record<string, unknown> | null = null;
   addConsoleRoutes(table, {
@@ -189,19 +175,4 @@ export async function startServer(input: ServeOptions): Promise<FeaturewiseServe
       redis.disconnect();
     },
   };
-}
-
-/** The token of an `Authorization: Bearer <token>` header, or null. */
-function bearerToken(header: string | undefined): string | null {
-  const m = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return m?.[1] ?? null;
-}
-
-/** The console's session cookie (`fw_token`), or null. */
-function cookieToken(header: string | undefined): string | null {
-  for (const part of (header ?? "").split(";")) {
-    const [name, ...rest] = part.trim().split("=");
-    if (name === "fw_token" && rest.length > 0) return decodeURIComponent(rest.join("="));
-  }
-  return null;
 }
