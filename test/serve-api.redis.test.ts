@@ -76,13 +76,14 @@ async function followEvents(
   id: string,
   lastEventId?: string,
   stopAfter?: (e: SseEvent) => boolean,
+  runs = "fits",
 ) {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (lastEventId !== undefined) headers["last-event-id"] = lastEventId;
-  const events = await readEvents(`${server.url}/v1/fits/${id}/events`, headers, stopAfter);
+  const events = await readEvents(`${server.url}/v1/${runs}/${id}/events`, headers, stopAfter);
   api.record({
     method: "GET",
-    path: "/v1/fits/{id}/events",
+    path: `/v1/${runs}/{id}/events`,
     status: 200,
     contentType: "text/event-stream",
     body: "",
@@ -281,6 +282,39 @@ describe("featurewise serve: fits over HTTP", () => {
       FEATUREWISE_API_TOKEN: "",
     });
     expect(noToken.stderr).toMatch(/no API token.*FEATUREWISE_API_TOKEN/);
+  });
+
+  it("takes predictions as a second kind of run: submit, read, list, cancel, events", async () => {
+    const outside = await api.call("POST", "/v1/predictions", {
+      token,
+      body: { source: images, model: "/etc/model.onnx", out: path.join(work, "pred") },
+    });
+    expect(outside.status).toBe(403);
+    expect(outside.body.detail).toMatch(/^model "\/etc\/model.onnx"/);
+    const bad = await api.call("POST", "/v1/predictions", { token, body: { source: images } });
+    expect(bad.status).toBe(400);
+    const submitted = await api.call("POST", "/v1/predictions", {
+      token,
+      body: {
+        source: images,
+        model: path.join(work, "no-model.onnx"),
+        out: path.join(work, "pred"),
+        topK: 3,
+      },
+    });
+    expect(submitted.status).toBe(202);
+    const id = submitted.body.id as string;
+    expect(id).toMatch(/^predict-/);
+    await api.call("POST", `/v1/predictions/${id}/cancel`, { token });
+    const events = await followEvents(id, undefined, undefined, "predictions");
+    expect(states(events)[0]).toBe("queued");
+    expect(["failed", "cancelled"]).toContain(states(events).at(-1));
+    const run = await api.call("GET", `/v1/predictions/${id}`, { token });
+    expect(run.body).toMatchObject({ id, kind: "predict", final: true });
+    const list = await api.call("GET", "/v1/predictions", { token });
+    expect(list.body.items.map((r: { id: string }) => r.id)).toContain(id);
+    expect((await api.call("GET", `/v1/predictions/${id}/artifact`, { token })).status).toBe(404);
+    expect((await api.call("GET", `/v1/fits/${id}`, { token })).status).toBe(404);
   });
 
   it("answers every route, errors included, as /openapi.json says (ajv)", async () => {

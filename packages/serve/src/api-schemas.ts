@@ -54,7 +54,16 @@ export const runSchema = {
     id: str,
     kind: str,
     state: {
-      enum: ["queued", "planning", "running", "finalizing", "succeeded", "failed", "cancelled"],
+      enum: [
+        "queued",
+        "planning",
+        "running",
+        "finalizing",
+        "writing",
+        "succeeded",
+        "failed",
+        "cancelled",
+      ],
     },
     final: { type: "boolean" },
     source: str,

@@ -10,6 +10,7 @@ import {
 } from "@featurewise/fit/cluster/client";
 import { FINAL_STATES } from "@featurewise/queue/client";
 import type { Storage } from "@featurewise/storage";
+import { fitResultSchema } from "./api-schemas.js";
 import { progressOf, type RunKind, type RunView } from "./run-kind.js";
 
 /** The fit's run kind on `client`, reading artifacts through `storage`. */
@@ -19,6 +20,7 @@ export function fitRuns(client: FitClient, storage: Storage): RunKind<FitOptions
     path: "fits",
     title: "Fit",
     requestSchema: fitRequestJsonSchema(),
+    resultSchema: fitResultSchema,
     parse: parseFitRequest,
     locations: (o) => ({ source: o.source, out: o.out }),
     withLocations: (o, checked) => ({

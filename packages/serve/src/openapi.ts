@@ -2,7 +2,6 @@
 import { FEATUREWISE_VERSION } from "@featurewise/core";
 import {
   cancelSchema,
-  fitResultSchema,
   healthSchema,
   linksSchema,
   problemSchema,
@@ -13,7 +12,7 @@ import {
 } from "./api-schemas.js";
 import type { RouteResponse, RouteSpec } from "./route-table.js";
 
-/** Schemas by component name; a run kind adds its request (`FitRequest`). */
+/** Schemas by component name; each run kind adds its request and result (`FitRequest`, `FitResult`). */
 export function componentSchemas(
   requests: Record<string, Record<string, unknown>>,
 ): Record<string, Record<string, unknown>> {
@@ -24,7 +23,6 @@ export function componentSchemas(
     Submitted: submittedSchema,
     RunPage: runPageSchema,
     Cancel: cancelSchema,
-    FitResult: fitResultSchema,
     Health: healthSchema,
     Ready: readySchema,
   };

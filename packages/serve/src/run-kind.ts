@@ -55,6 +55,8 @@ export interface RunKind<Options> {
   readonly title: string;
   /** JSON Schema (2020-12) of a request body, generated from the same zod schema `parse` uses. */
   readonly requestSchema: Record<string, unknown>;
+  /** JSON Schema of what `result` returns. */
+  readonly resultSchema: Record<string, unknown>;
   /** Validates a body, filling in defaults. @throws FeaturewiseError INVALID_ARGUMENT */
   parse(body: unknown): Options;
   /** The request's locations by field name, and how to put checked ones back. */

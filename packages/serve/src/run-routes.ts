@@ -20,7 +20,16 @@ export interface RunRouteContext {
   readonly eventPollMs: number;
 }
 
-const STATES = ["queued", "planning", "running", "finalizing", "succeeded", "failed", "cancelled"];
+const STATES = [
+  "queued",
+  "planning",
+  "running",
+  "finalizing",
+  "writing",
+  "succeeded",
+  "failed",
+  "cancelled",
+];
 
 /** The links of a run. */
 export function runLinks(path: string, id: string): Record<string, string> {

@@ -15,6 +15,8 @@ import { addAdminBoard } from "./admin-board.js";
 import { authorize } from "./auth.js";
 import { addConsoleRoutes } from "./console.js";
 import { fitRuns } from "./fit-runs.js";
+import { predictRuns } from "./predict-runs.js";
+import { PREDICT_QUEUE_NAMES, PredictClient } from "@featurewise/predict/cluster/client";
 import { IdempotencyStore } from "./idempotency.js";
 import { ServeMetrics } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
@@ -62,6 +64,7 @@ export async function startServer(input: ServeOptions): Promise<FeaturewiseServe
   const options = checkServeOptions(input);
   const allow = new AllowList(options.allow);
   const client = await FitClient.connect(options.redisUrl, options.prefix);
+  const predictClient = await PredictClient.connect(options.redisUrl, options.prefix);
   const redis = createRedis(options.redisUrl, "client");
   await connectClient(redis, options.redisUrl);
   const app = Fastify({
@@ -90,7 +93,10 @@ export async function startServer(input: ServeOptions): Promise<FeaturewiseServe
     { parseAs: "string" },
     (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
   );
-  const kinds: RunKind<unknown>[] = [fitRuns(client, options.storage) as RunKind<unknown>];
+  const kinds = [
+    fitRuns(client, options.storage),
+    predictRuns(predictClient, options.storage),
+  ] as RunKind<unknown>[];
   const metrics = new ServeMetrics(QUEUE_NAMES, (q) => client.queue(q).getJobCounts(), kinds);
 
   app.setErrorHandler((err, request, reply) => sendProblem(reply, request, err));
@@ -139,10 +145,15 @@ export async function startServer(input: ServeOptions): Promise<FeaturewiseServe
   addServiceRoutes(table, { redis, allow, storage: options.storage, metrics });
   await addAdminBoard(
     app,
-    QUEUE_NAMES.map((q) => client.queue(q)),
+    [...QUEUE_NAMES, ...PREDICT_QUEUE_NAMES].map((q) => client.queue(q)),
     options.keys,
   );
-  const requests = Object.fromEntries(kinds.map((k) => [`${k.title}Request`, k.requestSchema]));
+  const requests = Object.fromEntries(
+    kinds.flatMap((k) => [
+      [`${k.title}Request`, k.requestSchema],
+      [`${k.title}Result`, k.resultSchema],
+    ]),
+  );
   let document: Record<string, unknown> | null = null;
   addConsoleRoutes(table, {
     kinds,
@@ -172,6 +183,7 @@ export async function startServer(input: ServeOptions): Promise<FeaturewiseServe
     async close() {
       await app.close();
       await client.close();
+      await predictClient.close();
       redis.disconnect();
     },
   };
