@@ -126,6 +126,9 @@ describe("featurewise serve: keys and scopes", () => {
     expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([
       "coordinator",
       "finalize",
+      "predict",
+      "predict-manifest",
+      "predict-plan",
       "reduce",
       "shard",
     ]);
