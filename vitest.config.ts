@@ -44,6 +44,7 @@ export default defineConfig({
         new URL("./packages/report/src/report-options.ts", import.meta.url),
       ),
       "@featurewise/report": pkg("report"),
+      "@featurewise/serve": pkg("serve"),
     },
   },
   test: {

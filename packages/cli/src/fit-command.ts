@@ -43,6 +43,7 @@ interface FitFlags extends DecodeFlags {
   concurrency?: string;
   json?: boolean;
   redis?: string;
+  api?: string;
   detach?: boolean;
 }
 
@@ -66,11 +67,15 @@ export function fitCommand(print: (text: string) => void): Command {
     )
     .option("--json", "print the summary as JSON")
     .option("--redis <url>", "run on the cluster behind this Redis (default: $REDIS_URL if set)")
-    .option("--detach", "with --redis: print the fit id and return without waiting");
+    .option(
+      "--api <url>",
+      "submit through featurewise serve at this URL (token: $FEATUREWISE_API_TOKEN)",
+    )
+    .option("--detach", "with --redis or --api: print the fit id and return without waiting");
   return cmd.action(async (source: string, flags: FitFlags) => {
     const d = FIT_DEFAULTS;
     const clusterUrl = flags.redis ?? process.env["REDIS_URL"] ?? "";
-    if (flags.detach === true && clusterUrl === "") {
+    if (flags.detach === true && clusterUrl === "" && flags.api === undefined) {
       throw new FeaturewiseError(
         ErrorCodes.INVALID_ARGUMENT,
         "--detach needs a cluster: pass --redis redis://host:6379 or set REDIS_URL",
@@ -108,6 +113,11 @@ export function fitCommand(print: (text: string) => void): Command {
       ),
       ...(flags.followLinks === true ? { followLinks: true } : {}),
     };
+    if (flags.api !== undefined) {
+      const { runApiFit } = await import("./api-fit.js");
+      const api = { api: flags.api, detach: flags.detach === true, json: flags.json === true };
+      return runApiFit(options, api, print);
+    }
     const storage = new Storage(readStorageConfig(process.env));
     if (clusterUrl !== "") {
       const cluster = {

@@ -7,6 +7,7 @@ import { reportCommand } from "./report-command.js";
 import { transformCommand } from "./transform-command.js";
 import { cancelCommand, statusCommand } from "./status-command.js";
 import { workerCommand } from "./worker-command.js";
+import { keysCommand, serveCommand } from "./serve-command.js";
 
 /**
  * Runs the `featurewise` command line and returns the exit code:
@@ -28,11 +29,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addCommand(reportCommand(print))
     .addCommand(workerCommand())
     .addCommand(statusCommand(print))
-    .addCommand(cancelCommand(print));
+    .addCommand(cancelCommand(print))
+    .addCommand(serveCommand())
+    .addCommand(keysCommand(print));
   const output = {
     writeErr: (s: string) => process.stderr.write(s.startsWith("error:") ? `featurewise: ${s}` : s),
   };
-  for (const cmd of [program, ...program.commands]) cmd.exitOverride().configureOutput(output);
+  for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)])
+    cmd.exitOverride().configureOutput(output);
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;

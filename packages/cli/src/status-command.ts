@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import type { FitClient, FitStatus } from "@featurewise/fit/cluster/client";
+import type { CancelResult, FitClient, FitStatus } from "@featurewise/fit/cluster/client";
 import type { PredictClient } from "@featurewise/predict/cluster/client";
 import { formatPredictStatus } from "./predict-status.js";
 import { addClusterOptions, clusterTarget, type ClusterFlags } from "./cluster-options.js";
@@ -7,6 +7,42 @@ import { addClusterOptions, clusterTarget, type ClusterFlags } from "./cluster-o
 interface StatusFlags extends ClusterFlags {
   json?: boolean;
   cancel?: boolean;
+  /** `--api <url>`: ask featurewise serve instead of Redis. */
+  api?: string;
+}
+
+/** What `status` and `cancel` do, over Redis or over the API. */
+interface FitReader {
+  read(fitId: string): Promise<FitStatus>;
+  cancel(fitId: string): Promise<CancelResult>;
+}
+
+/** Runs `work` with a reader of the cluster the flags name (`--api`, else Redis). */
+async function withReader<T>(flags: StatusFlags, work: (r: FitReader) => Promise<T>): Promise<T> {
+  if (flags.api !== undefined) {
+    const { apiClient } = await import("./api-fit.js");
+    const api = apiClient(flags.api);
+    return work({ read: (id) => api.status(id), cancel: (id) => api.cancel(id) });
+  }
+  return withClient(flags, async (client) => {
+    const c = await cluster();
+    return work({
+      async read(id) {
+        const status = await client.fits.read(id);
+        if (status === null) throw c.unknownFitError(id, client.prefix);
+        return status;
+      },
+      cancel: (id) => c.cancelFit(client, id),
+    });
+  });
+}
+
+/** Adds `--api` to a command. */
+function addApiOption(cmd: Command): Command {
+  return cmd.option(
+    "--api <url>",
+    "ask featurewise serve at this URL instead of Redis (token: $FEATUREWISE_API_TOKEN)",
+  );
 }
 
 /** The cluster modules (BullMQ, ioredis), loaded only by the commands that talk to one. */
@@ -59,7 +95,7 @@ export function statusCommand(print: (text: string) => void): Command {
     .argument("<id>", "the id `fit --redis` or `predict --redis` printed (fit-… or predict-…)")
     .option("--cancel", "cancel the run (as `featurewise cancel`)")
     .option("--json", "print the status as JSON");
-  addClusterOptions(cmd);
+  addApiOption(addClusterOptions(cmd));
   return cmd.action(async (fitId: string, flags: StatusFlags) => {
     if (isPredictId(fitId)) {
       await withPredictClient(flags, async (client) => {
@@ -71,10 +107,9 @@ export function statusCommand(print: (text: string) => void): Command {
       });
       return;
     }
-    await withClient(flags, async (client) => {
-      if (flags.cancel === true) await (await cluster()).cancelFit(client, fitId);
-      const status = await client.fits.read(fitId);
-      if (status === null) throw (await cluster()).unknownFitError(fitId, client.prefix);
+    await withReader(flags, async (reader) => {
+      if (flags.cancel === true) await reader.cancel(fitId);
+      const status = await reader.read(fitId);
       print(flags.json === true ? JSON.stringify(status, null, 2) : formatStatus(status));
     });
   });
@@ -86,7 +121,7 @@ export function cancelCommand(print: (text: string) => void): Command {
     .description("cancel a fit or a prediction submitted to the cluster")
     .argument("<id>", "the id `fit --redis` or `predict --redis` printed (fit-… or predict-…)")
     .option("--json", "print the outcome as JSON");
-  addClusterOptions(cmd);
+  addApiOption(addClusterOptions(cmd));
   return cmd.action(async (fitId: string, flags: StatusFlags) => {
     if (isPredictId(fitId)) {
       await withPredictClient(flags, async (client) => {
@@ -99,8 +134,8 @@ export function cancelCommand(print: (text: string) => void): Command {
       });
       return;
     }
-    await withClient(flags, async (client) => {
-      const r = await (await cluster()).cancelFit(client, fitId);
+    await withReader(flags, async (reader) => {
+      const r = await reader.cancel(fitId);
       const text = r.cancelled
         ? `fit ${fitId} cancelled` +
           (r.jobsRemoved ? "; its queued jobs were removed" : "; its running jobs end shortly")

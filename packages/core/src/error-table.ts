@@ -37,6 +37,10 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorMeaning>> = Object.fre
   [ErrorCodes.JOB_FAILED]: { exitStatus: 1, httpStatus: 500, retried: false },
   [ErrorCodes.MODEL_MISMATCH]: { exitStatus: 1, httpStatus: 422, retried: false },
   [ErrorCodes.MODEL_INVALID]: { exitStatus: 1, httpStatus: 422, retried: false },
+  [ErrorCodes.UNAUTHORIZED]: { exitStatus: 1, httpStatus: 401, retried: false },
+  [ErrorCodes.FORBIDDEN]: { exitStatus: 1, httpStatus: 403, retried: false },
+  [ErrorCodes.BODY_TOO_LARGE]: { exitStatus: 1, httpStatus: 413, retried: false },
+  [ErrorCodes.RATE_LIMITED]: { exitStatus: 1, httpStatus: 429, retried: false },
 });
 
 /** What an error that is not a FeaturewiseError (a bug, a crash) means: retried, exit 1, HTTP 500. */

@@ -37,6 +37,14 @@ export const ErrorCodes = {
   MODEL_MISMATCH: "MODEL_MISMATCH",
   /** A model file or folder is not a model the runtime can read (corrupt, wrong format, missing weights). */
   MODEL_INVALID: "MODEL_INVALID",
+  /** An API request without a valid token (none, unknown or malformed). */
+  UNAUTHORIZED: "UNAUTHORIZED",
+  /** An API request its key may not make: a scope it lacks, or a location outside the server's `--allow` prefixes. */
+  FORBIDDEN: "FORBIDDEN",
+  /** An API request's body is larger than the server's limit. */
+  BODY_TOO_LARGE: "BODY_TOO_LARGE",
+  /** An API key sent more requests than the server's rate limit allows. */
+  RATE_LIMITED: "RATE_LIMITED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

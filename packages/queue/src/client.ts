@@ -11,7 +11,9 @@ export { connectClient, createRedis, type RedisRole } from "./redis-connection.j
 export {
   FINAL_STATES,
   runKind,
+  RUN_EVENTS_CAP,
   RunStateStore,
+  type RunEvent,
   type RunFailure,
   type RunState,
 } from "./run-state.js";

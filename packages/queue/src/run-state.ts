@@ -25,14 +25,41 @@ export interface RunFailure {
   readonly job: string;
 }
 
-// KEYS[1] = record; ARGV = new state, then field/value pairs. No change once final.
-// Each change is published on the record's key (see RunStateStore.channel).
+/**
+ * Most entries a run's event log keeps. It holds only changes of state (a
+ * handful per run), so the cap is a guard: a reader that resumes after an
+ * entry never misses one.
+ */
+export const RUN_EVENTS_CAP = 64;
+
+// KEYS[1] = record, KEYS[2] = its event log; ARGV = new state, then field/value pairs.
+// No change once final. Each change is published on the record's key (see
+// RunStateStore.channel) and appended to the event log (see RunStateStore.events).
 const SET_STATE = `
 local s = redis.call('HGET', KEYS[1], 'state')
 if not s or s == 'succeeded' or s == 'failed' or s == 'cancelled' then return 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[1], unpack(ARGV, 2))
+redis.call('XADD', KEYS[2], 'MAXLEN', ${RUN_EVENTS_CAP}, '*', 'state', ARGV[1], unpack(ARGV, 2))
 redis.call('PUBLISH', KEYS[1], ARGV[1])
 return 1`;
+
+// KEYS[1] = record, KEYS[2] = its event log, KEYS[3] = the kind's index; ARGV = id, then
+// field/value pairs (submittedAt among them). False when the id is taken.
+const CREATE = `
+if redis.call('HSETNX', KEYS[1], 'state', 'queued') == 0 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('XADD', KEYS[2], 'MAXLEN', ${RUN_EVENTS_CAP}, '*', 'state', 'queued', unpack(ARGV, 2))
+redis.call('ZADD', KEYS[3], 0, ARGV[1])
+return 1`;
+
+/** One entry of a run's event log: a change of state, with the fields set with it. */
+export interface RunEvent {
+  /** The log's entry id (`<ms>-<seq>`), increasing: a reader resumes after it. */
+  readonly id: string;
+  readonly state: RunState;
+  /** The fields set with the change (updatedAt, failure, artifact...). */
+  readonly fields: Readonly<Record<string, string>>;
+}
 
 // KEYS[1] = record, KEYS[2] = parts done; ARGV = part index, now, then counter/increment pairs.
 const PART_DONE = `
@@ -68,6 +95,20 @@ export class RunStateStore {
     return this.key(runId);
   }
 
+  /** Key of the run's event log (a Redis stream of its changes of state, oldest first). */
+  eventsKey(runId: string): string {
+    return `${this.key(runId)}:events`;
+  }
+
+  /**
+   * Key of the index of a kind's runs (a sorted set of their ids, all of
+   * score 0, so in the ids' byte order: the order they were submitted in,
+   * to the second). Entries outlive expired records; readers drop those.
+   */
+  indexKey(kind: string): string {
+    return `${this.prefix}:${kind}:index`;
+  }
+
   /** Key of the hash of parts done (index → time), which makes counting idempotent. */
   protected partsKey(runId: string): string {
     return `${this.key(runId)}:parts`;
@@ -75,10 +116,41 @@ export class RunStateStore {
 
   /** Records a new run in state "queued" with `fields`; false when the id is taken. */
   async createRun(runId: string, fields: Record<string, string>): Promise<boolean> {
-    const created = await this.redis.hsetnx(this.key(runId), "state", "queued");
-    if (created === 0) return false;
-    await this.redis.hset(this.key(runId), fields);
-    return true;
+    const keys = [this.key(runId), this.eventsKey(runId), this.indexKey(runKind(runId))];
+    const args = [runId, ...Object.entries(fields).flat()];
+    return (await this.redis.eval(CREATE, keys.length, ...keys, ...args)) === 1;
+  }
+
+  /** The run's changes of state after entry `afterId` (all of them without one), oldest first. */
+  async events(runId: string, afterId?: string): Promise<RunEvent[]> {
+    const start = afterId === undefined ? "-" : `(${afterId}`;
+    const entries = await this.redis.xrange(this.eventsKey(runId), start, "+");
+    return entries.map(([id, flat]) => {
+      const fields: Record<string, string> = {};
+      for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
+      const { state = "", ...rest } = fields;
+      return { id, state, fields: rest };
+    });
+  }
+
+  /**
+   * A page of a kind's run ids, newest first, after `afterId` (from the
+   * newest without one): at most `count` ids read from the index, less those
+   * whose record has expired (dropped from the index as they are met).
+   * `next` is the id to page on from, null at the end.
+   */
+  async listIds(
+    kind: string,
+    count: number,
+    afterId?: string,
+  ): Promise<{ ids: string[]; next: string | null }> {
+    const max = afterId === undefined ? "+" : `(${afterId}`;
+    const read = await this.redis.zrevrangebylex(this.indexKey(kind), max, "-", "LIMIT", 0, count);
+    const exists = await Promise.all(read.map((id) => this.redis.exists(this.key(id))));
+    const gone = read.filter((_, i) => exists[i] === 0);
+    if (gone.length > 0) await this.redis.zrem(this.indexKey(kind), ...gone);
+    const next = read.length === count ? (read[read.length - 1] ?? null) : null;
+    return { ids: read.filter((_, i) => exists[i] === 1), next };
   }
 
   /** Moves a run to `state` with extra fields; false when it is already final (or unknown). */
@@ -91,7 +163,8 @@ export class RunStateStore {
       k,
       String(v),
     ]);
-    const changed = (await this.redis.eval(SET_STATE, 1, this.key(runId), state, ...args)) === 1;
+    const keys = [this.key(runId), this.eventsKey(runId)];
+    const changed = (await this.redis.eval(SET_STATE, 2, ...keys, state, ...args)) === 1;
     if (changed && FINAL_STATES.includes(state)) await this.expire(runId, state);
     return changed;
   }
@@ -124,5 +197,6 @@ export class RunStateStore {
     const seconds = state === "succeeded" ? RETENTION_SECONDS.completed : RETENTION_SECONDS.failed;
     await this.redis.expire(this.key(runId), seconds);
     await this.redis.expire(this.partsKey(runId), seconds);
+    await this.redis.expire(this.eventsKey(runId), seconds);
   }
 }

@@ -1,0 +1,42 @@
+/**
+ * bull-board at `/admin/queues`, behind the `admin` scope: the cluster's
+ * queues, jobs and failures as BullMQ sees them. (Its page loads a web font
+ * from Google's servers; without network it falls back to a local font.)
+ */
+import type { FastifyInstance } from "fastify";
+import { createBullBoard } from "@bull-board/api";
+import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
+import { FastifyAdapter } from "@bull-board/fastify";
+import type { ApiKey } from "./api-keys.js";
+import { authorize } from "./auth.js";
+import { sendProblem } from "./problem.js";
+import type { Queue } from "@featurewise/queue";
+
+export const ADMIN_BOARD_PATH = "/admin/queues";
+
+/** Registers the board over `queues`. */
+export async function addAdminBoard(
+  app: FastifyInstance,
+  queues: readonly Queue[],
+  keys: readonly ApiKey[] | null,
+): Promise<void> {
+  const adapter = new FastifyAdapter();
+  adapter.setBasePath(ADMIN_BOARD_PATH);
+  createBullBoard({
+    queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: false })),
+    serverAdapter: adapter,
+    options: { uiConfig: { boardTitle: "featurewise" } },
+  });
+  await app.register(async (scoped) => {
+    // Answered here: bull-board's plugin has an error handler of its own.
+    scoped.addHook("onRequest", async (request, reply) => {
+      try {
+        authorize(request, keys, "admin");
+      } catch (err) {
+        return sendProblem(reply, request, err);
+      }
+      return undefined;
+    });
+    await scoped.register(adapter.registerPlugin(), { prefix: ADMIN_BOARD_PATH });
+  });
+}

@@ -1,0 +1,105 @@
+/**
+ * A kind of run the API serves (a fit; a prediction run plugs in the same
+ * way): how its request is validated, which of its fields are locations,
+ * how it is submitted, read, cancelled and its result fetched. The routes
+ * (run-routes.ts), the console and the OpenAPI document are built from it,
+ * so a second kind is one more object, not more routes.
+ */
+import type { RunEvent } from "@featurewise/queue/client";
+
+/** A run's progress as the API shows it. */
+export interface RunProgress {
+  readonly partsDone: number;
+  readonly partsTotal: number | null;
+  readonly imagesDone: number;
+  readonly imagesTotal: number | null;
+  readonly skipped: number;
+  /** Images per second since submission (null before any). */
+  readonly imagesPerSecond: number | null;
+  /** Seconds left at that rate (null when unknown). */
+  readonly etaSeconds: number | null;
+}
+
+/** A run as the API shows it (without its links). */
+export interface RunView {
+  readonly id: string;
+  readonly kind: string;
+  readonly state: string;
+  readonly final: boolean;
+  readonly source: string;
+  readonly out: string;
+  readonly submittedAt: string;
+  readonly updatedAt: string;
+  readonly progress: RunProgress;
+  /** Images used (done less skipped) once succeeded. */
+  readonly n: number | null;
+  readonly failure: { code: string | null; message: string; job: string } | null;
+  readonly artifact: string | null;
+}
+
+/** What cancelling did. */
+export interface CancelView {
+  readonly id: string;
+  readonly state: string;
+  readonly cancelled: boolean;
+  readonly jobsRemoved: boolean;
+}
+
+/** One kind of run behind `/v1/<path>`. */
+export interface RunKind<Options> {
+  /** The id prefix and the records' kind (`fit`). */
+  readonly kind: string;
+  /** The routes' path segment (`fits`). */
+  readonly path: string;
+  /** The kind's name in the OpenAPI document's schema names (`Fit`). */
+  readonly title: string;
+  /** JSON Schema (2020-12) of a request body, generated from the same zod schema `parse` uses. */
+  readonly requestSchema: Record<string, unknown>;
+  /** JSON Schema of what `result` returns. */
+  readonly resultSchema: Record<string, unknown>;
+  /** Validates a body, filling in defaults. @throws FeaturewiseError INVALID_ARGUMENT */
+  parse(body: unknown): Options;
+  /** The request's locations by field name, and how to put checked ones back. */
+  locations(options: Options): Record<string, string>;
+  withLocations(options: Options, checked: Record<string, string>): Options;
+  submit(options: Options): Promise<string>;
+  /** The run, or null when unknown (never submitted, or expired). */
+  read(id: string): Promise<RunView | null>;
+  /** @throws FeaturewiseError NOT_FOUND */
+  cancel(id: string): Promise<CancelView>;
+  /** Changes of state after `afterId`, oldest first. */
+  events(id: string, afterId?: string): Promise<RunEvent[]>;
+  /** A page of ids, newest first. */
+  list(count: number, afterId?: string): Promise<{ ids: string[]; next: string | null }>;
+  /** The result of a succeeded run (for a fit: stats.json and the files' locations). */
+  result(view: RunView): Promise<Record<string, unknown>>;
+}
+
+/** A progress block from counters and times (epoch ms). */
+export function progressOf(c: {
+  partsDone: number;
+  partsTotal: number | null;
+  imagesDone: number;
+  imagesTotal: number | null;
+  skipped: number;
+  submittedAt: number;
+  updatedAt: number;
+  final: boolean;
+}): RunProgress {
+  const end = c.final ? c.updatedAt : Date.now();
+  const seconds = (end - c.submittedAt) / 1000;
+  const rate = c.imagesDone > 0 && seconds > 0 ? c.imagesDone / seconds : null;
+  const eta =
+    rate !== null && c.imagesTotal !== null && !c.final
+      ? Math.max(0, (c.imagesTotal - c.imagesDone) / rate)
+      : null;
+  return {
+    partsDone: c.partsDone,
+    partsTotal: c.partsTotal,
+    imagesDone: c.imagesDone,
+    imagesTotal: c.imagesTotal,
+    skipped: c.skipped,
+    imagesPerSecond: rate === null ? null : Math.round(rate * 10) / 10,
+    etaSeconds: eta === null ? null : Math.round(eta),
+  };
+}
