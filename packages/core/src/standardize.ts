@@ -33,16 +33,19 @@ export async function standardizeBatch(
   const channelOf = channelIndex(params.imageShape, params.dataFormat);
   const { flags, rescale, channelMean, channelStd } = params;
   const x = batch.subarray(0, rows * dim);
-  if (rescale !== null) {
-    for (let i = 0; i < x.length; i++) x[i]! *= rescale;
-  }
-  if (flags.featurewiseCenter) {
-    const mean = Float64Array.from(channelOf, (c) => channelMean[c]!);
-    for (let i = 0; i < x.length; i++) x[i]! -= mean[i % dim]!;
-  }
-  if (flags.featurewiseStdNormalization) {
-    const divisor = Float64Array.from(channelOf, (c) => channelStd[c]! + STD_EPSILON);
-    for (let i = 0; i < x.length; i++) x[i]! /= divisor[i % dim]!;
+  // One pass, each value through the same float64 steps in Keras' order (so
+  // the same bits as one pass per step), without a modulo per value.
+  const scale = rescale ?? 1;
+  const mean = flags.featurewiseCenter
+    ? Float64Array.from(channelOf, (c) => channelMean[c]!)
+    : new Float64Array(dim);
+  const divisor = flags.featurewiseStdNormalization
+    ? Float64Array.from(channelOf, (c) => channelStd[c]! + STD_EPSILON)
+    : new Float64Array(dim).fill(1);
+  if (rescale !== null || flags.featurewiseCenter || flags.featurewiseStdNormalization) {
+    for (let row = 0; row < x.length; row += dim) {
+      for (let j = 0; j < dim; j++) x[row + j] = (x[row + j]! * scale - mean[j]!) / divisor[j]!;
+    }
   }
   if (flags.zcaWhitening) {
     if (params.whitening === null)

@@ -80,8 +80,10 @@ export async function predictShard(
   });
   const values = new Float64Array(ctx.batchSize * dim);
   let keys: string[] = [];
-  // The model's run of the previous batch: awaited only when the next one is ready.
-  let running: Promise<void> = Promise.resolve();
+  // Batches in the model (up to its concurrency, while the next is prepared), oldest
+  // first; their outputs join the part in order.
+  const running: Promise<void>[] = [];
+  let last: Promise<void> = Promise.resolve();
   const flush = async (): Promise<void> => {
     const rows = keys.length;
     const tensor = await standardizeToFloat32(
@@ -92,14 +94,20 @@ export async function predictShard(
     );
     const batchKeys = keys;
     keys = [];
-    await running;
     const dims = ctx.input.dims(rows);
-    ctx.onBatch?.({ part: index, keys: batchKeys, tensor, dims });
-    running = ctx.model.run(tensor, dims).then((outputs) => {
-      assembler.add(batchKeys, outputs);
+    // A copy: the model may take the tensor's buffer to another thread.
+    ctx.onBatch?.({ part: index, keys: batchKeys, tensor: tensor.slice(), dims });
+    while (running.length >= Math.max(1, ctx.model.concurrency)) await running.shift();
+    const outputs = ctx.model.run(tensor, dims);
+    const before = last;
+    last = (async () => {
+      const out = await outputs;
+      await before;
+      assembler.add(batchKeys, out);
       for (let i = 0; i < rows; i++) ctx.onImage?.(false);
-    });
-    running.catch(() => {}); // awaited before the next batch or at the end
+    })();
+    last.catch(() => {}); // awaited below or at the end
+    running.push(last);
   };
   for await (const { item, image } of images) {
     writeImageRow(image.data, ctx.imageShape, ctx.rowFormat, values, keys.length * dim);
@@ -107,7 +115,7 @@ export async function predictShard(
     if (keys.length === ctx.batchSize) await flush();
   }
   if (keys.length > 0) await flush();
-  await running;
+  await Promise.all(running);
   return { part: assembler.finish(), skipped: images.skipped };
 }
 
