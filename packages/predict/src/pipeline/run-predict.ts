@@ -154,7 +154,9 @@ export async function runPredict(
     const format = partFormat(options.format);
     const resume = await prepareOutput(out, id, identity, options.existing);
 
+    // By part number: a part reused on resume may come while the one before is being written.
     const records: PartRecord[] = [];
+    let writing: Promise<void> = Promise.resolve();
     let reused = 0;
     const report = () =>
       onProgress({ phase: "predicting", done, total: plan.listed, skipped: skipped.length });
@@ -187,7 +189,7 @@ export async function runPredict(
       if (kept !== null) {
         reused++;
         done += kept.rows + kept.skipped.length;
-        records.push(kept);
+        records[part] = kept;
         skipped.push(...kept.skipped);
         report();
         continue;
@@ -196,9 +198,15 @@ export async function runPredict(
         predictShard(shard, part, context),
       );
       const files = format.encode(result.part);
-      records.push(await writePart(out, part, result.part.keys.length, files, result.skipped));
+      // Written while the next shard runs; one part in writing at a time.
+      await writing;
+      writing = writePart(out, part, result.part.keys.length, files, result.skipped).then(
+        (record) => void (records[part] = record),
+      );
+      writing.catch(() => {}); // awaited before the next part and after the last
       skipped.push(...result.skipped);
     }
+    await writing;
     const n = records.reduce((sum, r) => sum + r.rows, 0);
     checkSkipped(source.uri, n, skipped, { maxSkipped: options.maxSkipped, decode }, imageShape);
     onProgress({ phase: "writing", done, total: done, skipped: skipped.length });

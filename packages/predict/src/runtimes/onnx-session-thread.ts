@@ -6,6 +6,7 @@
  * decoding, standardizing and writing parts meanwhile.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import type * as OrtModule from "onnxruntime-node";
 import type { InferenceSession, Tensor } from "onnxruntime-node";
 import type { SessionReply, SessionRequest, SessionThreadData } from "./onnx-session-threads.js";
 
@@ -13,9 +14,8 @@ if (parentPort === null) throw new Error("onnx-session-thread must run in a work
 const port = parentPort;
 const { model, options, input, outputs } = workerData as SessionThreadData;
 
-const mod = (await import("onnxruntime-node")) as typeof import("onnxruntime-node") & {
-  default?: typeof import("onnxruntime-node");
-};
+type Ort = typeof OrtModule;
+const mod = (await import("onnxruntime-node")) as Ort & { default?: Ort };
 const ort = mod.default ?? mod;
 let session: InferenceSession;
 try {

@@ -45,6 +45,9 @@ interface Waiter {
 export class OnnxSessionThreads {
   private readonly waiters = new Map<number, Waiter>();
   private nextId = 0;
+  /** Why the sessions cannot run batches any more (a thread died, or they were released). */
+  private closed: Error | null = null;
+  private readonly exited: Promise<void>[];
 
   private constructor(private readonly threads: readonly Worker[]) {
     for (const thread of threads) {
@@ -56,8 +59,17 @@ export class OnnxSessionThreads {
         if ("error" in reply) waiter.reject(new Error(`ONNX Runtime: ${reply.error}`));
         else waiter.resolve(reply.outputs);
       });
-      thread.on("error", (err) => this.failAll(err));
+      thread.on("error", (err) => this.close(err));
     }
+    this.exited = threads.map(
+      (thread) =>
+        new Promise<void>((resolve) =>
+          thread.once("exit", (code) => {
+            this.close(new Error(`an ONNX Runtime session thread ended (exit code ${code})`));
+            resolve();
+          }),
+        ),
+    );
   }
 
   /** Starts the threads; resolves once every session is made, rejects with the first failure. */
@@ -69,9 +81,15 @@ export class OnnxSessionThreads {
     const ready = threads.map(
       (thread) =>
         new Promise<void>((resolve, reject) => {
-          thread.once("message", (reply: SessionReply) =>
-            "ready" in reply && reply.ready ? resolve() : reject(new Error(String(reply))),
-          );
+          thread.once("message", (reply: SessionReply) => {
+            if ("ready" in reply && reply.ready) resolve();
+            else
+              reject(
+                new Error(
+                  `ONNX Runtime session thread: ${"error" in reply ? reply.error : "no answer"}`,
+                ),
+              );
+          });
           thread.once("error", reject);
         }),
     );
@@ -91,6 +109,7 @@ export class OnnxSessionThreads {
 
   /** Runs one batch on the next session; `batch`'s buffer is transferred when it owns all of it. */
   run(batch: Float32Array, dims: readonly number[]): Promise<OutputTensor[]> {
+    if (this.closed !== null) return Promise.reject(this.closed);
     const id = this.nextId++;
     const thread = this.threads[id % this.threads.length]!;
     const owned = batch.byteOffset === 0 && batch.byteLength === batch.buffer.byteLength;
@@ -103,19 +122,14 @@ export class OnnxSessionThreads {
 
   /** Releases the sessions and stops the threads. */
   async release(): Promise<void> {
-    this.failAll(new Error("ONNX Runtime sessions released"));
-    await Promise.all(
-      this.threads.map(
-        (thread) =>
-          new Promise<void>((resolve) => {
-            thread.once("exit", () => resolve());
-            thread.postMessage("release" satisfies SessionRequest);
-          }),
-      ),
-    );
+    this.close(new Error("ONNX Runtime sessions released"));
+    for (const thread of this.threads) thread.postMessage("release" satisfies SessionRequest);
+    await Promise.all(this.exited);
   }
 
-  private failAll(err: Error): void {
+  /** Rejects the batches waiting and every later one with `err` (the first reason wins). */
+  private close(err: Error): void {
+    this.closed ??= err;
     for (const { reject } of this.waiters.values()) reject(err);
     this.waiters.clear();
   }
