@@ -195,7 +195,7 @@ async function predict(source, env, out) {
 }
 
 for (const [p, wanted] of [
-  [cachingProxy, cases.has("cached")],
+  [cachingProxy, cases.has("cached") || cases.has("predict-cached")],
   [noDelayProxy, cases.has("cached0")],
 ]) {
   if (!wanted) continue;
