@@ -30,7 +30,20 @@ export default defineConfig({
       "@featurewise/linalg": pkg("linalg"),
       "@featurewise/pipeline": pkg("pipeline"),
       "@featurewise/fit": pkg("fit"),
+      "@featurewise/predict/cluster/client": fileURLToPath(
+        new URL("./packages/predict/src/cluster/client.ts", import.meta.url),
+      ),
+      "@featurewise/predict/cluster/settings": fileURLToPath(
+        new URL("./packages/predict/src/cluster/predict-names.ts", import.meta.url),
+      ),
+      "@featurewise/predict/cluster": fileURLToPath(
+        new URL("./packages/predict/src/cluster/index.ts", import.meta.url),
+      ),
       "@featurewise/predict": pkg("predict"),
+      "@featurewise/report/options": fileURLToPath(
+        new URL("./packages/report/src/report-options.ts", import.meta.url),
+      ),
+      "@featurewise/report": pkg("report"),
     },
   },
   test: {

@@ -4,15 +4,15 @@
 // --timeline: after each cluster fit, when each of its jobs was queued, started and ended (BullMQ's timestamps).
 // Redis: REDIS_URL, else 127.0.0.1:6379 when it answers, else a redis-server on a free port.
 // Not a test: it prints a table (and checks the artifacts agree bit for bit).
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { writeSyntheticImages } from "@featurewise/dataset";
+import { deletePrefix, findRedis, startWorker } from "./lib/cluster.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -40,7 +40,8 @@ const redis = await findRedis();
 const env = { ...process.env, REDIS_URL: redis.url, FEATUREWISE_QUEUE_PREFIX: prefix };
 const workers = [];
 try {
-  for (let i = 0; i < Number(args.workers); i++) workers.push(await startWorker(`bench-${i + 1}`));
+  for (let i = 0; i < Number(args.workers); i++)
+    workers.push(await startWorker(BIN, `bench-${i + 1}`, env));
   const rows = [];
   const time = (mode, run, argv, runEnv) => {
     const out = path.join(work, `${mode}-${run}`);
@@ -134,83 +135,4 @@ async function printTimeline(fitId, t0, seconds) {
     );
   }
   console.error(`  the CLI exited at ${seconds.toFixed(2)}`);
-}
-
-function startWorker(name) {
-  const child = spawn(BIN, ["worker", "--name", name], {
-    env,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let log = "";
-  return new Promise((resolve, reject) => {
-    child.stderr.on("data", (d) => {
-      log += d.toString();
-      if (/ready: queues/.test(log)) resolve(worker);
-    });
-    child.once("exit", (code) => reject(new Error(`worker ${name} exited ${code}: ${log}`)));
-    const worker = {
-      stop: () =>
-        new Promise((done) => {
-          if (child.exitCode !== null) return done();
-          child.once("exit", done);
-          child.kill("SIGTERM");
-        }),
-    };
-  });
-}
-
-async function answers(url) {
-  const r = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 500,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  r.on("error", () => {});
-  try {
-    await r.connect();
-    return (await r.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
-
-async function findRedis() {
-  if (process.env.REDIS_URL)
-    return { url: process.env.REDIS_URL, origin: "REDIS_URL", stop: async () => {} };
-  if (await answers("redis://127.0.0.1:6379"))
-    return { url: "redis://127.0.0.1:6379", origin: "127.0.0.1:6379", stop: async () => {} };
-  const port = await new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-  const child = spawn(
-    "redis-server",
-    ["--port", String(port), "--save", "", "--appendonly", "no"],
-    {
-      stdio: "ignore",
-    },
-  );
-  const url = `redis://127.0.0.1:${port}`;
-  while (!(await answers(url))) await new Promise((r) => setTimeout(r, 50));
-  return {
-    url,
-    origin: `redis-server on ${port}`,
-    stop: () => new Promise((done) => (child.once("exit", done), child.kill("SIGTERM"))),
-  };
-}
-
-async function deletePrefix(url, p) {
-  const r = new Redis(url);
-  let cursor = "0";
-  do {
-    const [next, keys] = await r.scan(cursor, "MATCH", `${p}:*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length > 0) await r.del(...keys);
-  } while (cursor !== "0");
-  r.disconnect();
 }

@@ -1,5 +1,6 @@
 // `npm run bench`: featurewise fit against the Keras way on the same files, in one run.
 // usage: node bench/run.mjs [--count 20000] [--size 32] [--skip-keras] [--no-kernels]
+// Then bench/predict.mjs and bench/jpeg224.mjs (2,000 photo-like JPEGs at 224x224), when present.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import os from "node:os";
@@ -95,4 +96,8 @@ if (existsSync("bench/predict.mjs")) {
   spawnSync(process.execPath, ["bench/predict.mjs", "--count", String(count)], {
     stdio: "inherit",
   });
+}
+if (existsSync("bench/jpeg224.mjs")) {
+  console.log("\nJPEG photos at 224x224:");
+  spawnSync(process.execPath, ["bench/jpeg224.mjs"], { stdio: "inherit" });
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSyntheticImages } from "@featurewise/dataset";
 import { runCli, type CliRun } from "./helpers/cli.js";
@@ -75,6 +76,21 @@ describe("cluster commands", () => {
     const text = await cli(["status", fitId]);
     expect(text.stdout).toContain(`fit ${fitId}: succeeded`);
     expect(text.stdout).toMatch(/shards: +10\/10 done/);
+    // Finalize took the items out of the completed shard jobs' data; the jobs stay.
+    const client = new Redis(redis.url);
+    try {
+      for (const i of [0, 9]) {
+        const data = await client.hget(`${prefix}:shard:${fitId}-shard-${i}`, "data");
+        const spec = (JSON.parse(data ?? "null") as { spec: Record<string, unknown> }).spec;
+        expect(spec).toMatchObject({ kind: "range", index: i, count: 50 });
+        expect(spec["items"]).toBeUndefined();
+      }
+    } finally {
+      client.disconnect();
+    }
+    expect(await jobAttempts(redis.url, prefix, "shard", `${fitId}-shard-0`)).toMatchObject({
+      attemptsMade: 1,
+    });
   }, 60_000);
 
   it("cancel stops a running fit: the watching fit exits 1 and no artifact is written", async () => {

@@ -62,3 +62,31 @@ describe("@featurewise/fit/cluster/client stays light", () => {
     }
   });
 });
+
+describe("@featurewise/predict/cluster/client stays light", () => {
+  it("loads BullMQ's Queue class alone: no model runtime, worker side, pipeline or decoding", () => {
+    const { esm, cjs } = loadedBy("@featurewise/predict/cluster/client");
+    const files = [...esm.map((u) => (u.startsWith("file:") ? fileURLToPath(u) : u)), ...cjs].map(
+      slash,
+    );
+    const loaded = (part: string): boolean => files.some((f) => f.includes(part));
+    expect(loaded("packages/predict/dist/cluster/client.js")).toBe(true);
+    expect(loaded("bullmq/dist/cjs/classes/queue.js")).toBe(true);
+    for (const heavy of [
+      "bullmq/dist/cjs/index.js",
+      "bullmq/dist/cjs/classes/worker.js",
+      "bullmq/dist/cjs/classes/flow-producer.js",
+      "packages/queue/dist/index.js",
+      "packages/predict/dist/index.js",
+      "packages/predict/dist/cluster/predict-job-kinds.js",
+      "onnxruntime-node",
+      "@tensorflow/",
+      "packages/pipeline/",
+      "packages/linalg/",
+      "packages/dataset/dist/index.js",
+      "/sharp/",
+    ]) {
+      expect(loaded(heavy), `${heavy} is loaded`).toBe(false);
+    }
+  });
+});

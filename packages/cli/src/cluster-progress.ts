@@ -1,5 +1,13 @@
-import type { WatchProgress } from "@featurewise/fit/cluster/client";
+import type { FitStatus, WatchProgress } from "@featurewise/fit/cluster/client";
 import type { ProgressStream } from "./progress-bar.js";
+
+/** What the line shows of a run: a fit's status fields (a predict run maps its parts to shards). */
+export type ProgressOf = Omit<WatchProgress, "status"> & {
+  readonly status: Pick<
+    FitStatus,
+    "state" | "shardsTotal" | "shardsDone" | "images" | "imagesTotal" | "skipped"
+  >;
+};
 
 /**
  * One line of progress for a fit running on the cluster (stderr, redrawn at
@@ -17,7 +25,8 @@ export class ClusterProgressLine {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  update({ status: s, connected, noWorkers }: WatchProgress): void {
+  /** A fit's progress, or a predict run's (its parts as shards). */
+  update({ status: s, connected, noWorkers }: ProgressOf): void {
     if (this.stream.isTTY !== true) return;
     const now = this.clock();
     // Shards run while the coordinator still lists ("planning"): the clock starts there.

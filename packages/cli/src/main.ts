@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { errorMeaning, FEATUREWISE_VERSION, FeaturewiseError } from "@featurewise/core";
 import { fitCommand } from "./fit-command.js";
 import { predictCommand } from "./predict-command.js";
+import { reportCommand } from "./report-command.js";
 import { transformCommand } from "./transform-command.js";
 import { cancelCommand, statusCommand } from "./status-command.js";
 import { workerCommand } from "./worker-command.js";
@@ -22,6 +23,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addCommand(fitCommand(print))
     .addCommand(transformCommand(print))
     .addCommand(predictCommand(print))
+    .addCommand(reportCommand(print))
     .addCommand(workerCommand())
     .addCommand(statusCommand(print))
     .addCommand(cancelCommand(print));

@@ -46,6 +46,8 @@ interface PredictFlags extends DecodeFlags {
   backend?: string;
   followLinks?: boolean;
   json?: boolean;
+  redis?: string;
+  detach?: boolean;
 }
 
 /** `featurewise predict <source> --model … --stats … --out …`: standardize as Keras does, run the model, write parts. */
@@ -117,11 +119,31 @@ export function predictCommand(print: (text: string) => void): Command {
     )
     .option("--backend <name>", `compute backend of the ZCA product (default ${d.backend})`)
     .option("--follow-links", "enter symlinked folders of a local source")
-    .option("--json", "print the summary as JSON");
+    .option("--json", "print the summary as JSON")
+    .option(
+      "--redis <url>",
+      "run on the cluster's predict workers behind this Redis (default: $REDIS_URL if set)",
+    )
+    .option("--detach", "with --redis: print the run's id and return without waiting");
   addDecodeOptions(cmd, `the artifact's; ${COLOR_MODES[0]}, no resize with --no-stats`);
   return cmd.action(async (source: string, flags: PredictFlags) => {
     const options = predictOptions(source, flags);
+    const clusterUrl = flags.redis ?? process.env["REDIS_URL"] ?? "";
+    if (flags.detach === true && clusterUrl === "") {
+      throw usage("--detach needs a cluster: pass --redis redis://host:6379 or set REDIS_URL");
+    }
     const storage = new Storage(readStorageConfig(process.env));
+    if (clusterUrl !== "") {
+      const cluster = {
+        redis: flags.redis,
+        queuePrefix: undefined,
+        detach: flags.detach === true,
+        json: flags.json === true,
+      };
+      // Loaded here: BullMQ and ioredis cost an embedded predict nothing.
+      const { runClusterPredict } = await import("./cluster-predict.js");
+      return runClusterPredict(options, cluster, storage, print).finally(() => storage.close());
+    }
     const bar = new ProgressBar();
     // Loaded here: ONNX Runtime and TensorFlow.js cost the other commands nothing.
     const { runPredict } = await import("@featurewise/predict");

@@ -1,5 +1,7 @@
 import { Command } from "commander";
 import type { FitClient, FitStatus } from "@featurewise/fit/cluster/client";
+import type { PredictClient } from "@featurewise/predict/cluster/client";
+import { formatPredictStatus } from "./predict-status.js";
 import { addClusterOptions, clusterTarget, type ClusterFlags } from "./cluster-options.js";
 
 interface StatusFlags extends ClusterFlags {
@@ -9,6 +11,27 @@ interface StatusFlags extends ClusterFlags {
 
 /** The cluster modules (BullMQ, ioredis), loaded only by the commands that talk to one. */
 const cluster = () => import("@featurewise/fit/cluster/client");
+
+/** The predict side's cluster modules, loaded only for a predict run's id. */
+const predictCluster = () => import("@featurewise/predict/cluster/client");
+
+/** True for a predict run's id (`predict-…`); a fit's starts with `fit-`. */
+const isPredictId = (id: string): boolean => id.startsWith("predict-");
+
+/** Runs `work` with a predict client of the cluster the flags name. */
+async function withPredictClient<T>(
+  flags: ClusterFlags,
+  work: (client: PredictClient) => Promise<T>,
+): Promise<T> {
+  const target = clusterTarget(flags, process.env);
+  const { PredictClient } = await predictCluster();
+  const client = await PredictClient.connect(target.redisUrl, target.prefix);
+  try {
+    return await work(client);
+  } finally {
+    await client.close();
+  }
+}
 
 /** Runs `work` with a client of the cluster the flags name. */
 async function withClient<T>(
@@ -25,15 +48,29 @@ async function withClient<T>(
   }
 }
 
-/** `featurewise status <fit-id>`: state, shards done/total, images, failure, artifact. */
+/**
+ * `featurewise status <id>`: a fit's state, shards done/total, images,
+ * failure, artifact; a predict run's parts done/total, images/s, ETA,
+ * failure, manifest.
+ */
 export function statusCommand(print: (text: string) => void): Command {
   const cmd = new Command("status")
-    .description("show where a fit submitted to the cluster is")
-    .argument("<fit-id>", "the id `fit --redis` printed")
-    .option("--cancel", "cancel the fit (as `featurewise cancel`)")
+    .description("show where a fit or a prediction submitted to the cluster is")
+    .argument("<id>", "the id `fit --redis` or `predict --redis` printed (fit-… or predict-…)")
+    .option("--cancel", "cancel the run (as `featurewise cancel`)")
     .option("--json", "print the status as JSON");
   addClusterOptions(cmd);
   return cmd.action(async (fitId: string, flags: StatusFlags) => {
+    if (isPredictId(fitId)) {
+      await withPredictClient(flags, async (client) => {
+        const c = await predictCluster();
+        if (flags.cancel === true) await c.cancelPredict(client, fitId);
+        const status = await client.predictions.read(fitId);
+        if (status === null) throw c.unknownPredictError(fitId, client.prefix);
+        print(flags.json === true ? JSON.stringify(status, null, 2) : formatPredictStatus(status));
+      });
+      return;
+    }
     await withClient(flags, async (client) => {
       if (flags.cancel === true) await (await cluster()).cancelFit(client, fitId);
       const status = await client.fits.read(fitId);
@@ -43,14 +80,25 @@ export function statusCommand(print: (text: string) => void): Command {
   });
 }
 
-/** `featurewise cancel <fit-id>`: its jobs end as workers take them; no artifact is written. */
+/** `featurewise cancel <id>`: its jobs end as workers take them; no artifact (or manifest) is written. */
 export function cancelCommand(print: (text: string) => void): Command {
   const cmd = new Command("cancel")
-    .description("cancel a fit submitted to the cluster")
-    .argument("<fit-id>", "the id `fit --redis` printed")
+    .description("cancel a fit or a prediction submitted to the cluster")
+    .argument("<id>", "the id `fit --redis` or `predict --redis` printed (fit-… or predict-…)")
     .option("--json", "print the outcome as JSON");
   addClusterOptions(cmd);
   return cmd.action(async (fitId: string, flags: StatusFlags) => {
+    if (isPredictId(fitId)) {
+      await withPredictClient(flags, async (client) => {
+        const r = await (await predictCluster()).cancelPredict(client, fitId);
+        const text = r.cancelled
+          ? `${fitId} cancelled` +
+            (r.jobsRemoved ? "; its queued jobs were removed" : "; its running jobs end shortly")
+          : `${fitId} had already ${r.state}; nothing to cancel`;
+        print(flags.json === true ? JSON.stringify({ predictId: fitId, ...r }, null, 2) : text);
+      });
+      return;
+    }
     await withClient(flags, async (client) => {
       const r = await (await cluster()).cancelFit(client, fitId);
       const text = r.cancelled

@@ -4,7 +4,12 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command, Option } from "commander";
 import { BACKEND_NAMES } from "@featurewise/pipeline";
+import { formatByteSize, parseByteSize, PREDICT_DEVICES } from "@featurewise/core";
 import { QUEUE_NAMES } from "@featurewise/fit";
+import {
+  PREDICT_QUEUE_NAMES,
+  PREDICT_WORKER_DEFAULTS,
+} from "@featurewise/predict/cluster/settings";
 import { redactRedisUrl } from "@featurewise/queue/settings";
 import { readStorageConfig } from "@featurewise/storage";
 import { addClusterOptions, clusterTarget, type ClusterFlags } from "./cluster-options.js";
@@ -19,6 +24,9 @@ interface WorkerFlags extends ClusterFlags {
   lockDuration: string;
   stalledInterval: string;
   faults?: string;
+  device: string;
+  threads: string;
+  modelCache: string;
 }
 
 /**
@@ -29,16 +37,32 @@ interface WorkerFlags extends ClusterFlags {
  */
 export function workerCommand(): Command {
   const cmd = new Command("worker")
-    .description("take fit jobs from the cluster's queues (Redis) until stopped")
+    .description("take fit and predict jobs from the cluster's queues (Redis) until stopped")
     .option(
       "--queues <list>",
-      `comma-separated queues to serve (default all: ${QUEUE_NAMES.join(",")})`,
+      `comma-separated queues to serve (default all: ${[...QUEUE_NAMES, ...PREDICT_QUEUE_NAMES].join(",")}); ` +
+        "predict alone makes a node that only runs prediction parts (a GPU node)",
     )
     .option("--concurrency <n>", "jobs at once per queue", "1")
     .option(
       "--backend <name>",
       `compute backend for fits that ask for auto: ${BACKEND_NAMES.join("|")}`,
       "auto",
+    )
+    .option(
+      "--device <name>",
+      `predict parts of runs that ask for device auto run on: ${PREDICT_DEVICES.join("|")}`,
+      PREDICT_WORKER_DEFAULTS.device,
+    )
+    .option(
+      "--threads <n>",
+      "ONNX Runtime intra-op threads per predict job, for runs that do not set --threads",
+      String(PREDICT_WORKER_DEFAULTS.threads),
+    )
+    .option(
+      "--model-cache <bytes>",
+      "models kept loaded per predict thread, by sha256, least recently used out (e.g. 2GiB)",
+      formatByteSize(PREDICT_WORKER_DEFAULTS.modelCacheBytes),
     )
     .option("--name <name>", "this worker's name in job records (default: host:pid)")
     .option(
@@ -69,13 +93,20 @@ export function workerCommand(): Command {
       process.stderr.write(`${new Date().toISOString()} worker ${name}: ${line}\n`);
     };
     parseChoice("--backend", flags.backend, BACKEND_NAMES);
+    const kindOptions = {
+      device: parseChoice("--device", flags.device, PREDICT_DEVICES),
+      threads: parsePositiveInt("--threads", flags.threads),
+      modelCache: parseByteSize("--model-cache", flags.modelCache),
+    };
     const { startClusterWorker } = await import("@featurewise/fit/cluster");
+    const { PREDICT_JOB_MODULE } = await import("@featurewise/predict/cluster");
     const { parseFaultPlan } = await import("@featurewise/queue");
     const worker = await startClusterWorker({
       redisUrl: target.redisUrl,
       prefix: target.prefix,
       ...(queues === undefined ? {} : { queues }),
-      jobModules,
+      jobModules: [PREDICT_JOB_MODULE, ...jobModules],
+      kindOptions,
       concurrency: parsePositiveInt("--concurrency", flags.concurrency),
       backend: flags.backend,
       name,

@@ -15,3 +15,6 @@ export {
   type RunFailure,
   type RunState,
 } from "./run-state.js";
+export { wakeOnRunChange, type RunChangeWaiter } from "./run-watch.js";
+export { childJobOptions, jobOptions, newRunId } from "./job-options.js";
+export { removeRunJobs, type JobRef } from "./remove-run-jobs.js";

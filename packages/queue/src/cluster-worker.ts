@@ -47,6 +47,8 @@ export interface WorkerProcessOptions {
   readonly decodeThreads?: number;
   /** Test-only fault injection. @defaultValue null */
   readonly faults?: FaultPlan | null;
+  /** Settings of particular job kinds (see {@link WorkerSettings.kindOptions}). @defaultValue {} */
+  readonly kindOptions?: Readonly<Record<string, string | number>>;
   /** Where progress and warnings go (one line each). */
   readonly log: (line: string) => void;
 }
@@ -104,6 +106,7 @@ export async function startWorkerProcess(o: WorkerProcessOptions): Promise<Clust
     decodeThreads: o.decodeThreads ?? Math.max(1, Math.floor(availableParallelism() / concurrency)),
     faults: o.faults ?? null,
     jobModules: o.jobModules,
+    kindOptions: o.kindOptions ?? {},
   });
   const mainContexts: Array<() => Promise<void>> = [];
   const errors = onceEvery(10_000, o.log);

@@ -23,3 +23,4 @@ export {
 export { JobRegistry, loadJobRegistry } from "./job-registry.js";
 export { isPermanentError, toJobError, unknownJobName, type JobError } from "./job-errors.js";
 export { injectFaults, parseFaultPlan, type FaultPlan } from "./faults.js";
+export { RunGuard, runEndedError } from "./run-guard.js";

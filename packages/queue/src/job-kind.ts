@@ -26,6 +26,8 @@ export interface WorkerSettings {
   readonly faults: FaultPlan | null;
   /** Modules whose `jobKinds` the thread registers (file URLs or package specifiers). */
   readonly jobModules: readonly string[];
+  /** Settings of particular job kinds, by name (the predict kinds' `modelCacheBytes`, `device`, ...). */
+  readonly kindOptions: Readonly<Record<string, string | number>>;
 }
 
 /** Where a kind's context is made. */

@@ -24,6 +24,14 @@ import {
   type OnError,
 } from "./fit-options.js";
 import { fitOptionSpec } from "./option-specs.js";
+import {
+  PREDICT_DEVICES,
+  PREDICT_EXISTING,
+  PREDICT_FORMATS,
+  PREDICT_INPUT_LAYOUTS,
+  PREDICT_RUNTIMES,
+  type PredictOptions,
+} from "./predict-options.js";
 import type { SkipLimit } from "./skip-limit.js";
 
 type Choices<T extends string> = readonly [T, ...T[]];
@@ -157,3 +165,64 @@ export function invalidOptions(what: string, error: z.ZodError): Error {
     `malformed ${what}: ${z.prettifyError(error).replace(/\n/g, "; ")}`,
   );
 }
+
+/** Schema of {@link PredictOptions} as a job carries it: every field given. */
+export const predictOptionsSchema: z.ZodType<PredictOptions> = z.object({
+  source: field.source,
+  model: z.string().min(1),
+  stats: z.string().min(1).nullable(),
+  out: z.string().min(1),
+  runtime: z.enum(PREDICT_RUNTIMES),
+  device: z.enum(PREDICT_DEVICES),
+  threads: positiveInt.nullable(),
+  sessions: z.number().int().nonnegative().nullable(),
+  inputLayout: z.enum(PREDICT_INPUT_LAYOUTS),
+  batchSize: positiveInt,
+  format: z.enum(PREDICT_FORMATS),
+  topK: positiveInt.nullable(),
+  labels: z.string().min(1).nullable(),
+  rescale: z.number().finite().nullable(),
+  decode: decodeSettingsSchema,
+  existing: z.enum(PREDICT_EXISTING),
+  onError: field.onError,
+  maxSkipped: skipLimitSchema,
+  imagesPerShard: positiveInt,
+  backend: z.string().min(1),
+  followLinks: z.boolean(),
+});
+
+const count = z.number().int().nonnegative();
+
+/**
+ * Schema of a shard spec as a job carries it (`@featurewise/dataset`'s
+ * `ShardSpec`: a range of listed keys with their items, or one tar).
+ */
+export const shardSpecSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("range"),
+    index: count,
+    id: z.string().min(1),
+    startAfter: z.string().nullable(),
+    lastKey: z.string(),
+    count,
+    bytes: count,
+    items: z
+      .array(
+        z.object({
+          key: z.string(),
+          size: count,
+          etag: z.string().exactOptional(),
+          unreadable: z.string().exactOptional(),
+        }),
+      )
+      .exactOptional(),
+  }),
+  z.object({
+    kind: z.literal("tar"),
+    index: count,
+    id: z.string().min(1),
+    key: z.string().min(1),
+    size: count,
+    etag: z.string().exactOptional(),
+  }),
+]);

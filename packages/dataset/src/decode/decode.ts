@@ -34,7 +34,13 @@ import {
 } from "./pil-convert.js";
 import { pilResize } from "./pil-resize.js";
 import { failureReason } from "./failure-reason.js";
-import { formatById, sniffImageFormat, SUPPORTED_FORMAT_IDS } from "./image-format.js";
+import {
+  formatById,
+  type ImageFormat,
+  sniffImageFormat,
+  SUPPORTED_FORMAT_IDS,
+} from "./image-format.js";
+import { readJpegFrame } from "./jpeg-frame.js";
 import { decodeSimplePng, type RawPixels } from "./png-fast-path.js";
 import { inflatePngData, promisedDataBytes, readPngLayout } from "./png-layout.js";
 import { DEFAULT_MAX_PIXELS, type DecodedImage, type DecodeOptions } from "./types.js";
@@ -129,17 +135,19 @@ export async function decodeImage(
       return toKerasArray(simple.data, simple.width, simple.height, simple.channels, options);
     }
   }
-  const input = {
-    failOn: "error",
-    limitInputPixels: false,
-    ignoreIcc: true,
-    autoOrient: false,
-  } as const;
+  if (format.id === "jpeg") {
+    // The common photo (8-bit YCbCr/RGB): its size from the frame header, no metadata() call.
+    const frame = readJpegFrame(bytes);
+    if (frame !== null && frame.precision === 8 && frame.components === 3 && frame.width > 0) {
+      if (frame.width * frame.height > limit) throw bombError(frame.width, frame.height, limit);
+      return decodeWithSharp(bytes, format, "colour", limit, options);
+    }
+  }
 
   const sharp = await loadSharp();
   let meta: Metadata;
   try {
-    meta = await sharp(bytes, input).metadata();
+    meta = await sharp(bytes, SHARP_INPUT).metadata();
   } catch (err) {
     throw decodeError(failureReason(bytes, format), err);
   }
@@ -161,12 +169,35 @@ export async function decodeImage(
   }
   const { width, height } = meta;
   if (width * height > limit) throw bombError(width, height, limit);
+  const space = meta.space === "cmyk" ? "cmyk" : meta.space === "b-w" ? "grey" : "colour";
+  return decodeWithSharp(bytes, format, space, limit, options);
+}
 
-  const cmyk = meta.space === "cmyk";
-  let pipeline = sharp(bytes, { ...input, limitInputPixels: limit });
+const SHARP_INPUT = {
+  failOn: "error",
+  limitInputPixels: false,
+  ignoreIcc: true,
+  autoOrient: false,
+} as const;
+
+/**
+ * libvips' raw 8-bit pixels of a file whose header was checked, turned into Keras' array:
+ * CMYK is read as its raw samples and converted as Pillow does; grey (+alpha) keeps its one
+ * band when the colour mode is grayscale.
+ */
+async function decodeWithSharp(
+  bytes: Uint8Array,
+  format: ImageFormat,
+  space: "cmyk" | "grey" | "colour",
+  limit: number,
+  options: DecodeOptions,
+): Promise<DecodedImage> {
+  const sharp = await loadSharp();
+  const cmyk = space === "cmyk";
+  let pipeline = sharp(bytes, { ...SHARP_INPUT, limitInputPixels: limit });
   if (cmyk) {
     pipeline = pipeline.pipelineColourspace("cmyk").toColourspace("cmyk");
-  } else if (meta.space === "b-w" && options.colorMode === "grayscale") {
+  } else if (space === "grey" && options.colorMode === "grayscale") {
     // Grey (+alpha) sources: keep the single grey band (LA->L drops alpha, as Pillow's la2l).
     pipeline = pipeline.toColourspace("b-w");
   }

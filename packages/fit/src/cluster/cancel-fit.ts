@@ -1,3 +1,4 @@
+import { removeRunJobs } from "@featurewise/queue/client";
 import type { FitClient } from "./fit-client.js";
 import { jobIds } from "./fit-names.js";
 import { unknownFitError } from "./fit-outcome.js";
@@ -26,19 +27,10 @@ export async function cancelFit(client: FitClient, fitId: string): Promise<Cance
   }
   const cancelled = await client.fits.setState(fitId, "cancelled");
   if (!cancelled) return { state: status.state, cancelled: false, jobsRemoved: false };
-  let jobsRemoved = false;
-  // A flow with a running (locked) job cannot be removed; its jobs end within a job's time.
-  for (let attempt = 0; attempt < 5 && !jobsRemoved; attempt++) {
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 200));
-    const coordinator = client.queue("coordinator");
-    const finalize = client.queue("finalize");
-    const coordinatorJob = await coordinator.getJob(jobIds.coordinator(fitId));
-    if (coordinatorJob !== undefined && (await coordinatorJob.getState()) === "active") continue;
-    await coordinator.remove(jobIds.coordinator(fitId));
-    const root = await finalize.getJob(jobIds.finalize(fitId));
-    jobsRemoved =
-      root === undefined ||
-      (await finalize.remove(jobIds.finalize(fitId), { removeChildren: true })) === 1;
-  }
+  const jobsRemoved = await removeRunJobs(
+    client,
+    { queue: "coordinator", id: jobIds.coordinator(fitId) },
+    { queue: "finalize", id: jobIds.finalize(fitId) },
+  );
   return { state: "cancelled", cancelled: true, jobsRemoved };
 }

@@ -1,7 +1,6 @@
-import { UnrecoverableError } from "bullmq";
-import type { JobError } from "@featurewise/queue";
+import { runEndedError, type JobError } from "@featurewise/queue";
 
 /** Thrown when a job of a fit that already failed or was cancelled comes up: no work, no retry. */
 export function fitEndedError(fitId: string, state: string): JobError {
-  return new UnrecoverableError(`fit ${fitId} is ${state}; job skipped`);
+  return runEndedError(fitId, state);
 }

@@ -8,7 +8,7 @@
  */
 import type { FlowJobNode, FlowJob, JobsOptions } from "bullmq";
 import { DEFAULT_FAN_IN, reduceTreeLevels } from "@featurewise/core";
-import { RETENTION_SECONDS, type RetrySettings } from "@featurewise/queue/client";
+import { childJobOptions, jobOptions, type RetrySettings } from "@featurewise/queue/client";
 import { jobIds, reduceKeys, type NodeKeys } from "./fit-names.js";
 import {
   isPayloadKind,
@@ -32,21 +32,8 @@ export interface FitFlowPlan {
   readonly fanIn?: number;
 }
 
-/** Options every job of a fit gets: retries with exponential backoff, bounded retention. */
-export function jobOptions(jobId: string, retry: RetrySettings): JobsOptions {
-  return {
-    jobId,
-    attempts: retry.attempts,
-    backoff: { type: "exponential", delay: retry.backoffMs },
-    removeOnComplete: { age: RETENTION_SECONDS.completed },
-    removeOnFail: { age: RETENTION_SECONDS.failed },
-  };
-}
-
-/** Options of a job under a parent: as {@link jobOptions}, and a child that fails for good fails its parent. */
-export function childJobOptions(jobId: string, retry: RetrySettings): JobsOptions {
-  return { ...jobOptions(jobId, retry), failParentOnFailure: true };
-}
+/** The options of a fit's jobs are any run's (`@featurewise/queue`). */
+export { childJobOptions, jobOptions };
 
 /**
  * Whether finalize merges the top node into fresh moments once more: the

@@ -17,6 +17,7 @@ import { parsePayload } from "./payloads.js";
 import { runReduceJob } from "./reduce-job.js";
 import { runShardJob, type ShardJobResult } from "./shard-job.js";
 import { ThreadRuntime } from "./thread-runtime.js";
+import { trimShardPayloads } from "./trim-shard-payloads.js";
 
 /** Every fit job's data names its fit. */
 function fitIdOf(data: unknown): string | null {
@@ -116,7 +117,10 @@ export const finalizeJob = defineJob({
   },
   async run(p, rt) {
     await rt.checkFitActive(p.fitId);
-    return runFinalizeJob(p, rt);
+    const result = await runFinalizeJob(p, rt);
+    // Best effort: untrimmed jobs only cost memory until their retention ends.
+    await trimShardPayloads(rt.redis(), rt.settings.prefix, p.fitId, p.shards).catch(() => 0);
+    return result;
   },
   async onActive(fitId, { runs }) {
     await runs.setState(fitId, "finalizing");

@@ -4,7 +4,7 @@
  * always gives the same names, so a resubmitted or retried job finds (and
  * overwrites with the same bytes) what an earlier attempt wrote.
  */
-import { randomBytes } from "node:crypto";
+import { newRunId } from "@featurewise/queue/client";
 import { joinKey } from "@featurewise/storage";
 
 /** Job ids of a fit's jobs. */
@@ -59,10 +59,5 @@ export function doneKey(fitId: string): string {
 
 /** A new fit id: `fit-<UTC yyyymmdd-hhmmss>-<6 hex>`. */
 export function newFitId(now: Date = new Date()): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace("T", "-")
-    .replace(/\.\d+Z$/, "");
-  return `fit-${stamp}-${randomBytes(3).toString("hex")}`;
+  return newRunId("fit", now);
 }

@@ -13,6 +13,7 @@ import {
   fitOptionsSchema,
   onErrorSchema as onError,
   invalidOptions,
+  shardSpecSchema,
 } from "@featurewise/core/options";
 import type { ShardSpec } from "@featurewise/dataset";
 import type { FitOptions, OnError } from "../fit-options.js";
@@ -30,35 +31,7 @@ const imageShape: z.ZodType<ImageShape> = z.object({
   channels: positiveInt,
 });
 
-const shardSpec: z.ZodType<ShardSpec> = z.discriminatedUnion("kind", [
-  z.object({
-    kind: z.literal("range"),
-    index: count,
-    id: z.string().min(1),
-    startAfter: z.string().nullable(),
-    lastKey: z.string(),
-    count,
-    bytes: count,
-    items: z
-      .array(
-        z.object({
-          key: z.string(),
-          size: count,
-          etag: z.string().exactOptional(),
-          unreadable: z.string().exactOptional(),
-        }),
-      )
-      .exactOptional(),
-  }),
-  z.object({
-    kind: z.literal("tar"),
-    index: count,
-    id: z.string().min(1),
-    key: z.string().min(1),
-    size: count,
-    etag: z.string().exactOptional(),
-  }),
-]);
+const shardSpec: z.ZodType<ShardSpec> = shardSpecSchema;
 
 const nodeKeys: z.ZodType<NodeKeys> = z.object({ moments: z.string(), sidecar: z.string() });
 

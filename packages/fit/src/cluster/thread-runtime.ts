@@ -14,10 +14,8 @@ import {
   selectBackend,
   type SelectedBackend,
 } from "@featurewise/pipeline";
-import { FitStateStore, FINAL_STATES } from "./fit-state.js";
 import type { JobContext } from "./job-context.js";
-import { createRedis, type WorkerSettings } from "@featurewise/queue";
-import { fitEndedError } from "./fit-ended-error.js";
+import { RunGuard, type WorkerSettings } from "@featurewise/queue";
 
 /** The settings a worker process gives its sandbox threads. */
 export type ThreadSettings = WorkerSettings;
@@ -29,10 +27,11 @@ export class ThreadRuntime implements JobContext {
   readonly buffers = new BufferPool(2);
   private pool: DecodePool | null = null;
   private readonly backends = new Map<string, SelectedBackend>();
-  private fits: FitStateStore | null = null;
+  private readonly guard: RunGuard;
 
   constructor(readonly settings: ThreadSettings) {
     this.storage = new Storage(settings.storage);
+    this.guard = new RunGuard(settings);
   }
 
   /** Decodes on this thread's decode pool. */
@@ -76,12 +75,11 @@ export class ThreadRuntime implements JobContext {
    * cancelled, so its remaining jobs end at once instead of running.
    */
   async checkFitActive(fitId: string): Promise<void> {
-    if (this.fits === null) {
-      const redis = createRedis(this.settings.redisUrl, "worker", "featurewise-sandbox");
-      this.fits = new FitStateStore(redis, this.settings.prefix);
-    }
-    const status = await this.fits.read(fitId);
-    if (status !== null && FINAL_STATES.includes(status.state) && status.state !== "succeeded")
-      throw fitEndedError(fitId, status.state);
+    await this.guard.checkActive(fitId);
+  }
+
+  /** This thread's Redis connection (made on first use). */
+  redis(): ReturnType<RunGuard["redis"]> {
+    return this.guard.redis();
   }
 }

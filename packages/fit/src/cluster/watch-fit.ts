@@ -1,4 +1,5 @@
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
+import { wakeOnRunChange } from "@featurewise/queue/client";
 import type { Storage } from "@featurewise/storage";
 import type { FitResult } from "../embedded-fit.js";
 import type { FitClient } from "./fit-client.js";
@@ -28,36 +29,6 @@ export interface WatchOptions {
   readonly unreachableTimeoutMs?: number;
 }
 
-/** Waits `ms`, or less when the fit's state changes (or changed since the last wait). */
-function wakeOnChange(
-  client: FitClient,
-  fitId: string,
-): { pause(ms: number): Promise<void>; stop(): void } {
-  let changed = false;
-  let wake: (() => void) | null = null;
-  const stop = client.onFitChange(fitId, () => {
-    changed = true;
-    wake?.();
-  });
-  const pause = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      if (changed) {
-        changed = false;
-        resolve();
-        return;
-      }
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        changed = false;
-        wake = null;
-        resolve();
-      }
-      wake = done;
-    });
-  return { pause, stop };
-}
-
 /**
  * Follows a submitted fit until it ends: resolves with the artifact (as the
  * embedded fit does), or rejects with the fit's first failure. Survives a
@@ -78,7 +49,7 @@ export async function watchFit(
   let lostSince: number | null = null;
   let lastJobCheck = Date.now();
   let noWorkers = false;
-  const changes = wakeOnChange(client, fitId);
+  const changes = wakeOnRunChange(client, fitId);
   try {
     for (;;) {
       let status: FitStatus | null;

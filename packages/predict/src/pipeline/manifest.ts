@@ -2,6 +2,7 @@
 import { FEATUREWISE_VERSION, type SkippedItem } from "@featurewise/core";
 import type { TensorInfo } from "../model-input.js";
 import type { PartRecord } from "./run-output.js";
+import type { RunSetup } from "./run-setup.js";
 
 /** One column of every part (npy: one file per output, keys in `.keys.txt`). */
 export interface ManifestColumn {
@@ -78,4 +79,97 @@ export function encodeManifest(manifest: Omit<PredictManifest, "featurewise">): 
   return new TextEncoder().encode(
     JSON.stringify({ featurewise: FEATUREWISE_VERSION, ...manifest }, null, 2) + "\n",
   );
+}
+
+/** The manifest but what the parts tell (rows, skipped, files) and the timings: known once the listing has ended. */
+export type ManifestHead = Omit<
+  PredictManifest,
+  "featurewise" | "n" | "skipped" | "parts" | "timings"
+>;
+
+/** What {@link manifestHead} is made from. */
+export interface ManifestHeadInputs {
+  readonly options: {
+    readonly format: string;
+    readonly rescale: number | null;
+    readonly imagesPerShard: number;
+    readonly batchSize: number;
+    readonly labels: string | null;
+  };
+  readonly setup: RunSetup;
+  readonly model: {
+    /** The model's URI. */
+    readonly location: string;
+    readonly checksums: { readonly sha256: string; readonly files: Record<string, string> };
+    readonly runtime: string;
+    readonly device: string;
+    readonly reason: string;
+    readonly input: TensorInfo;
+    readonly outputs: readonly TensorInfo[];
+  };
+  readonly artifact: { readonly location: string; readonly statsSha256: string } | null;
+  readonly source: {
+    readonly uri: string;
+    readonly fingerprint: string;
+    readonly listed: number | null;
+  };
+}
+
+/** The manifest's fields that the run decides (see {@link ManifestHead}). */
+export function manifestHead(i: ManifestHeadInputs): ManifestHead {
+  const { options, setup, model } = i;
+  const topK = setup.topK;
+  return {
+    runId: setup.id,
+    format: options.format,
+    columns: manifestColumns(
+      model.outputs,
+      topK === null ? null : { k: topK.k, labels: topK.labels !== undefined },
+    ),
+    model: {
+      location: model.location,
+      sha256: model.checksums.sha256,
+      files: model.checksums.files,
+      runtime: model.runtime,
+      device: model.device,
+      reason: model.reason,
+      input: { ...model.input, layout: setup.input.layout, layoutReason: setup.input.reason },
+      outputs: model.outputs,
+    },
+    artifact: i.artifact,
+    rescale: i.artifact === null ? options.rescale : null,
+    source: { ...i.source, imagesPerShard: options.imagesPerShard },
+    batchSize: options.batchSize,
+    topK:
+      topK === null ? null : { k: topK.k, output: model.outputs[0]!.name, labels: options.labels },
+  };
+}
+
+/** The whole manifest from its head, every part's record in part order, and the timings. */
+export function completeManifest(
+  head: ManifestHead,
+  records: readonly PartRecord[],
+  timings: PredictManifest["timings"],
+): Omit<PredictManifest, "featurewise"> {
+  const skipped = records.flatMap((r) => r.skipped);
+  return {
+    runId: head.runId,
+    n: records.reduce((sum, r) => sum + r.rows, 0),
+    skipped: { count: skipped.length, items: skipped },
+    format: head.format,
+    columns: head.columns,
+    parts: records.map(({ part, rows, files }) => ({ part, rows, files })),
+    model: head.model,
+    artifact: head.artifact,
+    rescale: head.rescale,
+    source: {
+      uri: head.source.uri,
+      imagesPerShard: head.source.imagesPerShard,
+      fingerprint: head.source.fingerprint,
+      listed: head.source.listed,
+    },
+    batchSize: head.batchSize,
+    topK: head.topK,
+    timings,
+  };
 }

@@ -1,0 +1,125 @@
+/**
+ * The predict run's three kinds of job, registered with every featurewise
+ * worker beside the fit's: `predict-plan` (lists, plans, queues the parts
+ * and adds the flow; main thread, I/O and one model load), then on sandbox
+ * threads `predict` (one part: decode, standardize, run the model, write;
+ * the thread keeps its models loaded between jobs) and `predict-manifest`
+ * (the manifest, once every part is done). Each keeps the run's record
+ * (predict-state.ts) current through its hooks. `--queues predict` makes a
+ * worker that only runs parts (a GPU node).
+ */
+import "../builtin-runtimes.js";
+import "../output/builtin-formats.js";
+import { FlowProducer, Queue } from "bullmq";
+import { defineJob, runEndedError, type AnyJobKind, type JobEnvironment } from "@featurewise/queue";
+import { Storage } from "@featurewise/storage";
+import { runManifestJob, type ManifestJobResult } from "./manifest-job.js";
+import { PartRuntime } from "./part-runtime.js";
+import { runPartJob, type PartJobResult } from "./part-job.js";
+import { parsePredictPayload } from "./payloads.js";
+import { runPlanJob, type PlanContext } from "./plan-job.js";
+import { PREDICT_QUEUES, predictJobIds } from "./predict-names.js";
+import { PredictStateStore } from "./predict-state.js";
+
+/** Every predict job's data names its run. */
+function predictIdOf(data: unknown): string | null {
+  const id = (data as { predictId?: unknown } | null)?.predictId;
+  return typeof id === "string" ? id : null;
+}
+
+/** The plan job's context: the worker's connection, a flow producer, the manifest queue. */
+interface MainContext extends PlanContext {
+  readonly connection: NonNullable<JobEnvironment["connection"]>;
+  readonly prefix: string;
+}
+
+const partRuntime = (env: JobEnvironment): PartRuntime => new PartRuntime(env.settings);
+
+export const predictPlanJob = defineJob({
+  queue: PREDICT_QUEUES.plan,
+  onThread: false,
+  parse: (data) => parsePredictPayload("plan", data),
+  runId: predictIdOf,
+  where: () => "plan",
+  context(env): MainContext {
+    const connection = env.connection;
+    if (connection === null) throw new Error("the predict plan job runs on the main thread");
+    const prefix = env.settings.prefix;
+    const manifests = new Queue(PREDICT_QUEUES.manifest, { connection, prefix });
+    manifests.on("error", () => {}); // reported by the calls that hit it
+    return {
+      connection,
+      prefix,
+      storage: new Storage(env.settings.storage),
+      flows: new FlowProducer({ connection, prefix }),
+      runs: new PredictStateStore(connection, prefix),
+      manifests,
+      faults: env.settings.faults,
+    };
+  },
+  async close(ctx) {
+    await ctx.flows.close();
+    await ctx.manifests.close();
+    ctx.storage.close();
+  },
+  async run(p, ctx) {
+    const status = await ctx.runs.read(p.predictId);
+    if (status !== null && ["succeeded", "failed", "cancelled"].includes(status.state))
+      throw runEndedError(p.predictId, status.state);
+    // A plan job that ran again after adding the flow (its worker died) has nothing left to do.
+    const root = `${ctx.prefix}:${PREDICT_QUEUES.manifest}:${predictJobIds.manifest(p.predictId)}`;
+    if (status !== null && (await ctx.connection.exists(root)) === 1)
+      return { parts: status.partsTotal ?? 0, listed: status.imagesTotal };
+    return runPlanJob(p, ctx);
+  },
+});
+
+export const predictPartJob = defineJob({
+  queue: PREDICT_QUEUES.part,
+  onThread: true,
+  parse: (data) => parsePredictPayload("part", data),
+  runId: predictIdOf,
+  where: (p) => `part ${p.spec.index} (${p.spec.id})`,
+  context: partRuntime,
+  warm(rt) {
+    rt.startDecodePool();
+  },
+  async run(p, rt) {
+    await rt.guard.checkActive(p.predictId);
+    return runPartJob(p, rt);
+  },
+  async onCompleted(predictId, r: PartJobResult, { runs }) {
+    await runs.recordPart(predictId, r.index, {
+      partsDone: 1,
+      images: r.rows + r.skipped,
+      skipped: r.skipped,
+      partsReused: r.reused ? 1 : 0,
+    });
+  },
+});
+
+export const predictManifestJob = defineJob({
+  queue: PREDICT_QUEUES.manifest,
+  onThread: true,
+  parse: (data) => parsePredictPayload("manifest", data),
+  runId: predictIdOf,
+  where: () => "manifest",
+  context: partRuntime,
+  async run(p, rt) {
+    await rt.guard.checkActive(p.predictId);
+    return runManifestJob(p, rt);
+  },
+  async onActive(predictId, { runs }) {
+    await runs.setState(predictId, "writing");
+  },
+  async onCompleted(predictId, r: ManifestJobResult, { runs, log }) {
+    log(`predict ${predictId} succeeded: ${r.n} images (${r.skipped} skipped), ${r.manifest}`);
+    await runs.setState(predictId, "succeeded", { manifest: r.manifest });
+  },
+});
+
+/** The predict run's kinds, as a job module exports them (see `@featurewise/queue`'s job-registry.ts). */
+export const jobKinds: readonly AnyJobKind[] = [predictPlanJob, predictPartJob, predictManifestJob];
+
+/** This module, for `jobModules` (a sandbox thread imports it by URL). */
+export const PREDICT_JOB_MODULE = import.meta.url;
