@@ -78,7 +78,10 @@ async function loadOnnxModel(files: ModelFiles, options: RuntimeLoadOptions): Pr
   const cpuModel = async (detail: string): Promise<LoadedModel> => {
     const model = wrap(ort, files, await createCpu(), "cpu", detail);
     if (sessions === 0) return model;
-    // The session above checked the model and read its inputs and outputs.
+    // The session above checked the model and read its inputs and outputs. The
+    // detail (the manifest's reason) does not name the sessions: like the decode
+    // threads they change where batches run, not the results, and a run's
+    // manifest is the same on the cluster's workers.
     await model.dispose();
     const threads = await OnnxSessionThreads.start(sessions, {
       model: bytes,
@@ -88,7 +91,6 @@ async function loadOnnxModel(files: ModelFiles, options: RuntimeLoadOptions): Pr
     });
     return {
       ...model,
-      detail: `${detail}, ${sessions} session${sessions === 1 ? "" : "s"} on worker threads`,
       concurrency: threads.size,
       async run(batch, dims) {
         const outputs = await threads.run(batch, dims);
