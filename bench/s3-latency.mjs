@@ -2,7 +2,8 @@
 // object store's time to first byte (~30 ms) does.
 //
 //   npx turbo run build && node bench/s3-latency.mjs [--count 20000] [--delay 30] \
-//     [--repeat 2] [--concurrency 64] [--cases local,direct,cached0,prefix,cached,tar,list] [--timeline]
+//     [--repeat 2] [--concurrency 64] [--timeline]
+//     [--cases local,direct,cached0,prefix,cached,tar,list,predict-local,predict-cached,predict-prefix]
 //
 // Writes `count` deterministic 32x32 PNGs (cached in the temp folder, shared
 // with bench/s3-throughput.mjs), starts s3rver 3.7.1 on 127.0.0.1 in a child
@@ -19,7 +20,12 @@
 // cores; the listing still goes to s3rver), and lists the prefix alone.
 // Prints images/s (best of `repeat`), the GETs the proxy saw in flight
 // (time-weighted mean and max), and the ratio against
-// min(local-folder rate, concurrency / delay). Only 127.0.0.1 is contacted.
+// min(local-folder rate, concurrency / delay). The predict cases run
+// `featurewise predict` (fixtures/models/cifar-cnn, the artifact of a
+// `fit --std` of the local folder, Parquet parts in a local folder) on the
+// local folder, the prefix through the caching proxy and the prefix through
+// the plain proxy; their ratio is against min(predict on the local folder,
+// concurrency / delay). Only 127.0.0.1 is contacted.
 import { spawn } from "node:child_process";
 import {
   existsSync,
@@ -46,7 +52,10 @@ const { values: args } = parseArgs({
     delay: { type: "string", default: "30" },
     repeat: { type: "string", default: "2" },
     concurrency: { type: "string", default: "64" },
-    cases: { type: "string", default: "local,direct,cached0,prefix,cached,tar,list" },
+    cases: {
+      type: "string",
+      default: "local,direct,cached0,prefix,cached,tar,list,predict-local,predict-cached",
+    },
     timeline: { type: "boolean", default: false },
   },
 });
@@ -141,25 +150,52 @@ if (!uploaded) {
 }
 
 /** Runs the CLI without blocking this process (the proxy lives here). */
-function fit(source, env, out) {
+function cli(argv, env) {
   return new Promise((resolve, reject) => {
-    const run = spawn(
-      path.join(root, "packages/cli/bin/featurewise.js"),
-      ["fit", source, "--std", "--out", out, "--images-per-shard", String(perTar), "--json"],
-      { env, stdio: ["ignore", "pipe", "pipe"] },
-    );
+    const run = spawn(path.join(root, "packages/cli/bin/featurewise.js"), argv, {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     run.stdout.on("data", (c) => (stdout += c));
     run.stderr.on("data", (c) => (stderr += c));
     run.on("exit", (code) =>
-      code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`fit ${source}: ${stderr}`)),
+      code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`${argv.join(" ")}: ${stderr}`)),
     );
   });
 }
 
+function fit(source, env, out) {
+  return cli(
+    ["fit", source, "--std", "--out", out, "--images-per-shard", String(perTar), "--json"],
+    env,
+  );
+}
+
+const predictModel = path.join(root, "fixtures/models/cifar-cnn/model.onnx");
+let predictStats = null;
+/** `featurewise predict` of `source` with the artifact of a local fit (made once). */
+async function predict(source, env, out) {
+  if (predictStats === null) {
+    predictStats = path.join(work, "predict-stats");
+    await fit(localImages, direct, predictStats);
+  }
+  const r = await cli(
+    ["predict", source, "--model", predictModel, "--stats", predictStats, "--out", out].concat([
+      "--images-per-shard",
+      String(perTar),
+      "--device",
+      "cpu",
+      "--json",
+    ]),
+    env,
+  );
+  return { ...r, seconds: r.seconds ?? r.n / r.imagesPerSecond };
+}
+
 for (const [p, wanted] of [
-  [cachingProxy, cases.has("cached")],
+  [cachingProxy, cases.has("cached") || cases.has("predict-cached")],
   [noDelayProxy, cases.has("cached0")],
 ]) {
   if (!wanted) continue;
@@ -213,12 +249,36 @@ for (const c of concurrencies) {
     });
 }
 
+if (cases.has("predict-local"))
+  runs.push({ name: "predict local folder", source: localImages, env: direct, predict: true });
+for (const c of concurrencies) {
+  if (cases.has("predict-cached"))
+    runs.push({
+      name: `predict cached+${delayMs}ms`,
+      source: "s3://bench/images",
+      env: envFor(cachingProxy.endpoint, c),
+      c,
+      proxy: cachingProxy,
+      predict: true,
+    });
+  if (cases.has("predict-prefix"))
+    runs.push({
+      name: `predict s3rver+${delayMs}ms`,
+      source: "s3://bench/images",
+      env: envFor(proxy.endpoint, c),
+      c,
+      proxy,
+      predict: true,
+    });
+}
+
 const results = [];
 for (const r of runs) {
   let best = null;
   for (let i = 0; i < repeat; i++) {
     r.proxy?.reset();
-    const summary = await fit(r.source, r.env, path.join(work, `out-${results.length}-${i}`));
+    const out = path.join(work, `out-${results.length}-${i}`);
+    const summary = await (r.predict ? predict : fit)(r.source, r.env, out);
     const gets = {
       mean: r.proxy?.meanInFlight("get") ?? 0,
       max: r.proxy?.maxInFlight.get ?? 0,
@@ -238,7 +298,9 @@ for (const r of runs) {
     }
   }
   results.push({ ...r, ...best });
-  const local = results.find((x) => x.name === "local folder");
+  const local = results.find(
+    (x) => x.name === (r.predict ? "predict local folder" : "local folder"),
+  );
   const http = results.find((x) => x.name === "cached+0ms prefix");
   // A tar is one GET for `perGet` images.
   const ceiling =
@@ -247,14 +309,14 @@ for (const r of runs) {
       : Math.min(local?.imagesPerSecond ?? Infinity, ((r.perGet ?? 1) * r.c) / (delayMs / 1000));
   console.log(
     `${r.name.padEnd(24)} ${r.c === undefined ? "      " : `c=${String(r.c).padEnd(4)}`} ${String(best.n).padStart(6)} images ` +
-      `${best.imagesPerSecond.toFixed(0).padStart(6)} images/s (fit ${best.seconds.toFixed(2)} s)` +
+      `${best.imagesPerSecond.toFixed(0).padStart(6)} images/s (${r.predict ? "predict" : "fit"} ${best.seconds.toFixed(2)} s)` +
       (r.proxy === undefined
         ? ""
         : `; GETs in flight mean ${best.gets.mean.toFixed(1)}, max ${best.gets.max}, ${best.gets.lists} list pages`) +
       (ceiling === null
         ? ""
         : `; ÷ min(local, ${r.perGet === undefined ? "" : `${r.perGet}·`}c/${delayMs}ms) = ${(best.imagesPerSecond / ceiling).toFixed(2)}` +
-          (http === undefined || r.perGet !== undefined
+          (http === undefined || r.perGet !== undefined || r.predict
             ? ""
             : `, ÷ min(cached+0ms, c/${delayMs}ms) = ${(best.imagesPerSecond / Math.min(http.imagesPerSecond, r.c / (delayMs / 1000))).toFixed(2)}`)) +
       ` [load ${best.load.toFixed(1)}]`,

@@ -41,6 +41,13 @@ export function parsePositiveInt(flag: string, value: string): number {
   return v;
 }
 
+/** A whole number option that may be 0. */
+export function parseNonNegativeInt(flag: string, value: string): number {
+  const v = Number(value);
+  if (!Number.isInteger(v) || v < 0) throw invalid(flag, value, "a whole number, 0 or more");
+  return v;
+}
+
 /** A positive finite number option. */
 export function parsePositiveNumber(flag: string, value: string): number {
   const v = Number(value);

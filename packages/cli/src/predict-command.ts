@@ -15,7 +15,12 @@ import {
 } from "@featurewise/core";
 import { readStorageConfig, Storage } from "@featurewise/storage";
 import { addDecodeOptions, decodeFromOptions, type DecodeFlags } from "./decode-options.js";
-import { parseChoice, parsePositiveInt, parseRescale } from "./parse-values.js";
+import {
+  parseChoice,
+  parseNonNegativeInt,
+  parsePositiveInt,
+  parseRescale,
+} from "./parse-values.js";
 import { ProgressBar } from "./progress-bar.js";
 import { formatPredictSummary, predictSummaryJson } from "./summary.js";
 
@@ -26,6 +31,7 @@ interface PredictFlags extends DecodeFlags {
   runtime?: string;
   device?: string;
   threads?: string;
+  sessions?: string;
   inputLayout?: string;
   batchSize?: string;
   format?: string;
@@ -80,7 +86,14 @@ export function predictCommand(print: (text: string) => void): Command {
       "--device <name>",
       `${PREDICT_DEVICES.join("|")}; auto falls back to the CPU with the reason (default ${d.device})`,
     )
-    .option("--threads <n>", "intra-op threads of ONNX Runtime (default one per core)")
+    .option(
+      "--threads <n>",
+      "intra-op threads of each ONNX Runtime session (default the cores over the sessions)",
+    )
+    .option(
+      "--sessions <n>",
+      "ONNX Runtime sessions on worker threads, running batches side by side; 0: one on the main thread (default 2, 1 on one core)",
+    )
     .option(
       "--input-layout <layout>",
       `${PREDICT_INPUT_LAYOUTS.join("|")} (default ${d.inputLayout}: from the model's input)`,
@@ -171,6 +184,9 @@ export function predictOptions(source: string, flags: PredictFlags): PredictOpti
     device: given(flags.device, d.device, (v) => parseChoice("--device", v, PREDICT_DEVICES)),
     threads: given<number | null>(flags.threads, d.threads, (v) =>
       parsePositiveInt("--threads", v),
+    ),
+    sessions: given<number | null>(flags.sessions, d.sessions, (v) =>
+      parseNonNegativeInt("--sessions", v),
     ),
     inputLayout: given(flags.inputLayout, d.inputLayout, (v) =>
       parseChoice("--input-layout", v, PREDICT_INPUT_LAYOUTS),

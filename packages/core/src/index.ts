@@ -25,7 +25,7 @@ export {
 } from "./image-layout.js";
 export { DEFAULT_ZCA_EPSILON, PROFILES, STD_EPSILON, type Profile } from "./profiles.js";
 export { finalizeStatistics, type FinalizeOptions, type KerasStatistics } from "./finalize.js";
-export { standardizeBatch, type StandardizeParams } from "./standardize.js";
+export { PixelStandardizer, standardizeBatch, type StandardizeParams } from "./standardize.js";
 export * from "./artifact/index.js";
 export * from "./codecs/index.js";
 export * from "./linalg/index.js";

@@ -27,7 +27,13 @@ export interface LoadedModel {
   /** The model's outputs, in the model's order; their names name the output columns. */
   readonly outputs: readonly TensorInfo[];
   /**
-   * Runs one batch.
+   * Batches worth running at once (sessions on worker threads); the
+   * pipeline keeps this many in flight. @defaultValue 1
+   */
+  readonly concurrency: number;
+  /**
+   * Runs one batch. `batch`'s buffer may be transferred to another thread:
+   * do not use it afterwards.
    * @param batch - float32 values of `dims` (row-major, batch first, in the input's layout)
    * @param dims - the batch's shape, e.g. [64, 32, 32, 3]
    * @returns each output by name, batch first
@@ -53,6 +59,13 @@ export interface RuntimeLoadOptions {
    * @defaultValue false
    */
   readonly allowSpinning?: boolean;
+  /**
+   * ONNX Runtime on the CPU: copies of the model, each in a session on its
+   * own worker thread (`threads` intra-op threads each), running batches side
+   * by side; 0 runs one session on the calling thread. Results are the same.
+   * @defaultValue 0
+   */
+  readonly sessions?: number;
 }
 
 /** A model runtime as registered with {@link registerRuntime}. */

@@ -175,6 +175,7 @@ export const predictOptionsSchema: z.ZodType<PredictOptions> = z.object({
   runtime: z.enum(PREDICT_RUNTIMES),
   device: z.enum(PREDICT_DEVICES),
   threads: positiveInt.nullable(),
+  sessions: z.number().int().nonnegative().nullable(),
   inputLayout: z.enum(PREDICT_INPUT_LAYOUTS),
   batchSize: positiveInt,
   format: z.enum(PREDICT_FORMATS),

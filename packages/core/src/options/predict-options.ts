@@ -33,11 +33,17 @@ export interface PredictOptions {
   /** @defaultValue "auto" */
   readonly device: (typeof PREDICT_DEVICES)[number];
   /**
-   * Intra-op threads of the runtime (ONNX Runtime); null for one per core
-   * (end to end on 2 idle cores: 2 threads 2,980–3,015 images/s, 1 thread
-   * 1,939; bench/RESULTS.md). @defaultValue null
+   * Intra-op threads of each ONNX Runtime session; null for the cores
+   * divided among the sessions (bench/RESULTS.md). @defaultValue null
    */
   readonly threads: number | null;
+  /**
+   * ONNX Runtime CPU sessions (copies of the model), each on a worker thread
+   * of its own, running batches side by side; 0 runs one session on the main
+   * thread. null for 2 where there are 2 cores or more, else 1. Does not change
+   * the results. @defaultValue null
+   */
+  readonly sessions: number | null;
   /** @defaultValue "auto" */
   readonly inputLayout: (typeof PREDICT_INPUT_LAYOUTS)[number];
   /** Images run through the model at once. @defaultValue 64 (measured: docs/cli.md "featurewise predict") */
@@ -72,6 +78,7 @@ export const PREDICT_DEFAULTS = Object.freeze({
   runtime: "auto",
   device: "auto",
   threads: null,
+  sessions: null,
   inputLayout: "auto",
   batchSize: 64,
   format: "parquet",

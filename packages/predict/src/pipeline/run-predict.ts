@@ -75,8 +75,11 @@ export async function runPredict(
   runtime: PredictRuntime = {},
 ): Promise<PredictResult> {
   const started = performance.now();
-  // Resolved here, so the run's identity records the count that ran.
-  const threads = options.threads ?? availableParallelism();
+  // Resolved here, so the run's identity records the count that ran. Two
+  // sessions of one thread beat one of two on 2 cores (bench/RESULTS.md).
+  const cores = availableParallelism();
+  const sessions = options.sessions ?? (cores >= 2 ? 2 : 1);
+  const threads = options.threads ?? Math.max(1, Math.floor(cores / Math.max(1, sessions)));
   const storage = runtime.storage ?? new Storage();
   const backend = selectBackend(options.backend);
   let model: LoadedModel | null = null;
@@ -90,6 +93,7 @@ export async function runPredict(
     const selected = await selectRuntime(options.runtime, recorded.files, {
       device: options.device,
       threads,
+      sessions,
     });
     model = selected.model;
     pool = new DecodePool(runtime.decodeThreads);

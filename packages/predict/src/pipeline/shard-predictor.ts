@@ -5,6 +5,7 @@
  * collected into one part.
  */
 import {
+  PixelStandardizer,
   writeImageRow,
   type DataFormat,
   type DecodeSettings,
@@ -78,36 +79,55 @@ export async function predictShard(
     stream: ctx.stream,
     onSkip: () => ctx.onImage?.(true),
   });
-  const values = new Float64Array(ctx.batchSize * dim);
+  // Without ZCA each image goes from its pixels straight to its float32 row;
+  // ZCA needs the float64 rows of the whole batch for its product.
+  const direct =
+    ctx.params === null || !ctx.params.flags.zcaWhitening
+      ? new PixelStandardizer(ctx.imageShape, ctx.rowFormat, ctx.params)
+      : null;
+  const values = direct === null ? new Float64Array(ctx.batchSize * dim) : null;
+  // A fresh tensor per batch (made at its first image): a session on another thread takes its buffer.
+  let rowsOut = new Float32Array(0);
   let keys: string[] = [];
-  // The model's run of the previous batch: awaited only when the next one is ready.
-  let running: Promise<void> = Promise.resolve();
+  // Batches in the model (up to its concurrency, while the next is prepared), oldest
+  // first; their outputs join the part in order.
+  const running: Promise<void>[] = [];
+  let last: Promise<void> = Promise.resolve();
   const flush = async (): Promise<void> => {
     const rows = keys.length;
-    const tensor = await standardizeToFloat32(
-      values.subarray(0, rows * dim),
-      rows,
-      ctx.params,
-      ctx.la,
-    );
+    const tensor =
+      values === null
+        ? rowsOut.subarray(0, rows * dim)
+        : await standardizeToFloat32(values.subarray(0, rows * dim), rows, ctx.params, ctx.la);
     const batchKeys = keys;
     keys = [];
-    await running;
     const dims = ctx.input.dims(rows);
-    ctx.onBatch?.({ part: index, keys: batchKeys, tensor, dims });
-    running = ctx.model.run(tensor, dims).then((outputs) => {
-      assembler.add(batchKeys, outputs);
+    // A copy: the model may take the tensor's buffer to another thread.
+    ctx.onBatch?.({ part: index, keys: batchKeys, tensor: tensor.slice(), dims });
+    while (running.length >= Math.max(1, ctx.model.concurrency)) await running.shift();
+    const outputs = ctx.model.run(tensor, dims);
+    const before = last;
+    last = (async () => {
+      const out = await outputs;
+      await before;
+      assembler.add(batchKeys, out);
       for (let i = 0; i < rows; i++) ctx.onImage?.(false);
-    });
-    running.catch(() => {}); // awaited before the next batch or at the end
+    })();
+    last.catch(() => {}); // awaited below or at the end
+    running.push(last);
   };
   for await (const { item, image } of images) {
-    writeImageRow(image.data, ctx.imageShape, ctx.rowFormat, values, keys.length * dim);
+    if (values !== null) {
+      writeImageRow(image.data, ctx.imageShape, ctx.rowFormat, values, keys.length * dim);
+    } else {
+      if (keys.length === 0) rowsOut = new Float32Array(ctx.batchSize * dim);
+      direct!.writeRow(image.data, rowsOut, keys.length * dim);
+    }
     keys.push(item.key);
     if (keys.length === ctx.batchSize) await flush();
   }
   if (keys.length > 0) await flush();
-  await running;
+  await Promise.all(running);
   return { part: assembler.finish(), skipped: images.skipped };
 }
 

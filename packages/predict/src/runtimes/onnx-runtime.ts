@@ -14,6 +14,7 @@ import type { ModelFiles } from "../model-files.js";
 import type { TensorInfo } from "../model-input.js";
 import type { LoadedModel, ModelRuntime, OutputTensor, RuntimeLoadOptions } from "../runtime.js";
 import { firstLine, modelInvalid, modelMismatch, runtimeUnavailable } from "../runtime-errors.js";
+import { OnnxSessionThreads } from "./onnx-session-threads.js";
 
 type Ort = typeof OrtModule;
 
@@ -73,8 +74,32 @@ async function loadOnnxModel(files: ModelFiles, options: RuntimeLoadOptions): Pr
     }
   };
 
-  if (device === "cpu")
-    return wrap(ort, files, await createCpu(), "cpu", `device cpu: ${cpuDetail}`);
+  const sessions = options.sessions ?? 0;
+  const cpuModel = async (detail: string): Promise<LoadedModel> => {
+    const model = wrap(ort, files, await createCpu(), "cpu", detail);
+    if (sessions === 0) return model;
+    // The session above checked the model and read its inputs and outputs. The
+    // detail (the manifest's reason) does not name the sessions: like the decode
+    // threads they change where batches run, not the results, and a run's
+    // manifest is the same on the cluster's workers.
+    await model.dispose();
+    const threads = await OnnxSessionThreads.start(sessions, {
+      model: bytes,
+      options: { ...base, executionProviders: ["cpu"] },
+      input: model.input.name,
+      outputs: model.outputs.map((o) => o.name),
+    });
+    return {
+      ...model,
+      concurrency: threads.size,
+      async run(batch, dims) {
+        const outputs = await threads.run(batch, dims);
+        return new Map(model.outputs.map((o, i) => [o.name, outputs[i]!]));
+      },
+      dispose: () => threads.release(),
+    };
+  };
+  if (device === "cpu") return cpuModel(`device cpu: ${cpuDetail}`);
 
   const provider = path.join(binDir, ORT_CUDA_PROVIDER);
   let cudaProblem: string;
@@ -99,13 +124,7 @@ async function loadOnnxModel(files: ModelFiles, options: RuntimeLoadOptions): Pr
     await session.release();
     throw runtimeUnavailable(`onnx device cuda: ${cudaProblem}`, cudaError);
   }
-  return wrap(
-    ort,
-    files,
-    await createCpu(),
-    "cpu",
-    `device auto: cuda unavailable (${cudaProblem}), ${cpuDetail}`,
-  );
+  return cpuModel(`device auto: cuda unavailable (${cudaProblem}), ${cpuDetail}`);
 }
 
 function wrap(
@@ -138,6 +157,7 @@ function wrap(
     detail,
     input,
     outputs,
+    concurrency: 1,
     async run(batch, dims) {
       const feeds = { [input.name]: new ort.Tensor("float32", batch, dims) };
       const results = await session.run(feeds);

@@ -87,6 +87,7 @@ async function loadTfjsModel(files: ModelFiles, options: RuntimeLoadOptions): Pr
     detail,
     input: inputs[0]!,
     outputs,
+    concurrency: 1,
     async run(batch, dims) {
       const x = tf.tensor(batch, [...dims], "float32");
       let y: Tf.Tensor | Tf.Tensor[] | Tf.NamedTensorMap;
