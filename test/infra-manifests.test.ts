@@ -8,6 +8,7 @@ import { QueueKeys } from "bullmq";
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import { QUEUE_NAMES } from "@featurewise/fit";
+import { PREDICT_QUEUE_NAMES } from "@featurewise/predict/cluster";
 import { ScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject";
 import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
 import { Job } from "kubernetes-models/batch/v1";
@@ -19,7 +20,7 @@ import { containersOf, kustomizeBuild, type K8sObject } from "./helpers/kustomiz
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OVERLAYS = ["dev", "gpu"];
 /** The queues a worker may serve: the fit's and the prediction's. */
-const QUEUES = [...QUEUE_NAMES, "predict"];
+const QUEUES = [...QUEUE_NAMES, ...PREDICT_QUEUE_NAMES];
 
 /**
  * Validators for the kinds infra/k8s uses: kubernetes-models (the
@@ -243,7 +244,15 @@ describe("infra/k8s/overlays/gpu", () => {
     const d = named(objects, "Deployment", "worker-gpu");
     const c = containersOf(d)[0] as Yaml;
     expect(c.resources.limits["nvidia.com/gpu"]).toBe("1");
-    expect(c.args).toEqual(["worker", "--queues", "finalize,predict", "--backend", "cuda"]);
+    expect(c.args).toEqual([
+      "worker",
+      "--queues",
+      "finalize,predict",
+      "--backend",
+      "cuda",
+      "--device",
+      "cuda",
+    ]);
     expect(spec(d).template.spec.tolerations[0].key).toBe("nvidia.com/gpu");
     expect(c.image).toMatch(/:gpu-/);
   });

@@ -12,7 +12,8 @@ import { startWorker, tearDownCluster, type WorkerProcess } from "./helpers/work
 
 // The web console in Debian's headless Chromium (puppeteer-core driving
 // /usr/bin/chromium; .ci/run installs it): sign in, submit a fit in the
-// form, watch it finish live, and the pages load nothing from elsewhere.
+// form, watch it finish live, open its report, and the pages load nothing
+// from elsewhere.
 const CHROMIUM = "/usr/bin/chromium";
 let redis: TestRedis;
 let work: string;
@@ -95,6 +96,17 @@ describe("featurewise serve: the web console in Chromium", () => {
     expect(text).toContain('"schema": "featurewise.stats"');
     const runShot = await page.screenshot({ path: path.join(work, "run.png"), fullPage: true });
     expect(await notBlank(runShot)).toBe(true);
+    // The run's report (the same HTML as `featurewise report`), as the page's frame loads it.
+    expect(await page.$(`iframe[src="/fits/${id}/report"]`)).not.toBeNull();
+    const report = await page.goto(`${server.url}/fits/${id}/report`);
+    expect(report?.status()).toBe(200);
+    expect(await page.$eval("h1", (h) => h.textContent ?? "")).toMatch(/^Fit report: /);
+    expect(await page.$$eval("img", (imgs) => imgs.length)).toBeGreaterThan(0);
+    const reportShot = await page.screenshot({
+      path: path.join(work, "report.png"),
+      fullPage: true,
+    });
+    expect(await notBlank(reportShot)).toBe(true);
 
     await page.goto(`${server.url}/`);
     expect(await page.$eval(`a[href="/fits/${id}"]`, (a) => a.textContent)).toBe(id);

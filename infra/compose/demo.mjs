@@ -68,7 +68,13 @@ for (;;) {
 }
 
 const stats = `${outputs}/stats`;
-const fit = await run("fits", { source: images, out: stats, std: true, rescale: "1/255" });
+// The API takes core's fit request (the job payload's schema: docs/serve.md).
+const fit = await run("fits", {
+  source: images,
+  out: stats,
+  flags: { featurewiseStdNormalization: true },
+  rescale: 1 / 255,
+});
 console.log(`demo: fit done: n=${fit.n ?? "?"}, artifact ${stats}`);
 const predictions = `${outputs}/predictions`;
 await run("predictions", { source: images, model, stats, out: predictions, topK: 3 });

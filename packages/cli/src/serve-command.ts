@@ -63,6 +63,11 @@ export function serveCommand(): Command {
       requestTimeoutMs: s.SERVE_DEFAULTS.requestTimeoutMs,
       eventPollMs: s.SERVE_DEFAULTS.eventPollMs,
       logLevel: flags.logLevel,
+      // The console's report pages: the same HTML as `featurewise report`, loaded on first use.
+      renderReport: async (_kind, location) => {
+        const { renderReport } = await import("@featurewise/report");
+        return renderReport(location, { storage });
+      },
     });
     // Whatever the log level: scripts wait for this line.
     process.stderr.write(`featurewise: serve listening on ${server.url}\n`);

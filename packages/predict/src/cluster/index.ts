@@ -7,4 +7,8 @@ export * from "./client.js";
 export { PREDICT_JOB_MODULE } from "./predict-job-kinds.js";
 export { ModelCache, type CachedModel } from "./model-cache.js";
 export { predictWorkerOptions } from "./part-runtime.js";
-export { PREDICT_WORKER_DEFAULTS, type PredictWorkerOptions } from "./predict-names.js";
+export {
+  PREDICT_QUEUE_NAMES,
+  PREDICT_WORKER_DEFAULTS,
+  type PredictWorkerOptions,
+} from "./predict-names.js";
