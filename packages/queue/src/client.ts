@@ -17,6 +17,14 @@ export {
   type RunFailure,
   type RunState,
 } from "./run-state.js";
-export { wakeOnRunChange, type RunChangeWaiter } from "./run-watch.js";
+export {
+  wakeOnRunChange,
+  watchRun,
+  type RunChangeWaiter,
+  type RunWatchOptions,
+  type RunWatchProgress,
+  type WatchedRun,
+  type WatchedStatus,
+} from "./run-watch.js";
 export { childJobOptions, jobOptions, newRunId } from "./job-options.js";
 export { removeRunJobs, type JobRef } from "./remove-run-jobs.js";
