@@ -122,7 +122,7 @@ try {
         body: JSON.stringify({
           source: images,
           out: path.join(work, "out", `run-${i}`),
-          flags: { featurewiseStdNormalization: true },
+          std: true,
         }),
       });
       const body = await res.json();

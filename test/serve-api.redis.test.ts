@@ -110,7 +110,7 @@ describe("featurewise serve: fits over HTTP", () => {
       body: {
         source: images,
         out: viaApi,
-        flags: { featurewiseStdNormalization: true },
+        std: true,
         imagesPerShard: 50,
       },
     });
@@ -165,7 +165,7 @@ describe("featurewise serve: fits over HTTP", () => {
       body: {
         source: "s3://data/images",
         out: "s3://data/stats/zca",
-        flags: { zcaWhitening: true },
+        zca: true,
         imagesPerShard: 50,
         backend: "js",
       },
@@ -287,7 +287,12 @@ describe("featurewise serve: fits over HTTP", () => {
   it("takes predictions as a second kind of run: submit, read, list, cancel, events", async () => {
     const outside = await api.call("POST", "/v1/predictions", {
       token,
-      body: { source: images, model: "/etc/model.onnx", out: path.join(work, "pred") },
+      body: {
+        source: images,
+        model: "/etc/model.onnx",
+        stats: false,
+        out: path.join(work, "pred"),
+      },
     });
     expect(outside.status).toBe(403);
     expect(outside.body.detail).toMatch(/^model "\/etc\/model.onnx"/);
@@ -298,6 +303,7 @@ describe("featurewise serve: fits over HTTP", () => {
       body: {
         source: images,
         model: path.join(work, "no-model.onnx"),
+        stats: false,
         out: path.join(work, "pred"),
         topK: 3,
       },

@@ -74,7 +74,7 @@ describe("featurewise serve: the web console in Chromium", () => {
     const body = JSON.stringify({
       source: images,
       out: path.join(work, "from-console"),
-      flags: { featurewiseStdNormalization: true },
+      std: true,
       imagesPerShard: 10,
     });
     await page.$eval(

@@ -68,12 +68,12 @@ for (;;) {
 }
 
 const stats = `${outputs}/stats`;
-// The API takes core's fit request (the job payload's schema: docs/serve.md).
+// The API takes fit's flags in camelCase (docs/serve.md).
 const fit = await run("fits", {
   source: images,
   out: stats,
-  flags: { featurewiseStdNormalization: true },
-  rescale: 1 / 255,
+  std: true,
+  rescale: "1/255",
 });
 console.log(`demo: fit done: n=${fit.n ?? "?"}, artifact ${stats}`);
 const predictions = `${outputs}/predictions`;

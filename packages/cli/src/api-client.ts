@@ -9,7 +9,7 @@ import {
   FeaturewiseError,
   parseStatsDocument,
   type ErrorCode,
-  type FitOptions,
+  type FlagValue,
 } from "@featurewise/core";
 import type { FitResult } from "@featurewise/fit";
 import type { CancelResult, FitStatus } from "@featurewise/fit/cluster/client";
@@ -58,9 +58,14 @@ export class ApiClient {
     this.base = parsed.href.replace(/\/$/, "");
   }
 
-  /** Submits a fit (local paths made absolute, as `fit --redis` does); returns its id. */
-  async submitFit(options: FitOptions): Promise<string> {
-    const body = { ...options, source: absolute(options.source), out: absolute(options.out) };
+  /**
+   * Submits a fit as its flags (`{std: true, size: "32x32", …}`: the API
+   * reads them as `fit` does), local paths made absolute as `fit --redis`
+   * does; returns its id.
+   */
+  async submitFit(source: string, flags: Readonly<Record<string, FlagValue>>): Promise<string> {
+    const out = String(flags["out"]);
+    const body = { source: absolute(source), ...flags, out: absolute(out) };
     const r = (await this.call("POST", "/v1/fits", body)) as { id: string };
     return r.id;
   }

@@ -1,4 +1,4 @@
-import { ErrorCodes, FeaturewiseError, type FitOptions } from "@featurewise/core";
+import { ErrorCodes, FeaturewiseError, type FlagValue } from "@featurewise/core";
 import type { FitStatus } from "@featurewise/fit/cluster/client";
 import { ApiClient } from "./api-client.js";
 import { ClusterProgressLine } from "./cluster-progress.js";
@@ -22,12 +22,13 @@ export function apiClient(url: string): ApiClient {
  * progress line and summary as `fit --redis`.
  */
 export async function runApiFit(
-  options: FitOptions,
+  source: string,
+  fitFlags: Readonly<Record<string, FlagValue>>,
   flags: ApiFitFlags,
   print: (text: string) => void,
 ): Promise<void> {
   const client = apiClient(flags.api);
-  const fitId = await client.submitFit(options);
+  const fitId = await client.submitFit(source, fitFlags);
   process.stderr.write(`featurewise: submitted fit ${fitId} to ${flags.api}\n`);
   if (flags.detach) {
     print(flags.json ? JSON.stringify({ fitId, state: "queued" }, null, 2) : fitId);

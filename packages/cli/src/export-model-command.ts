@@ -1,7 +1,11 @@
 import { Command } from "commander";
-import { ErrorCodes, FeaturewiseError, PREDICT_INPUT_LAYOUTS } from "@featurewise/core";
+import {
+  ErrorCodes,
+  FeaturewiseError,
+  PREDICT_INPUT_LAYOUTS,
+  parseChoice,
+} from "@featurewise/core";
 import { readStorageConfig, Storage } from "@featurewise/storage";
-import { parseChoice } from "./parse-values.js";
 
 interface ExportModelFlags {
   model: string;

@@ -1,51 +1,33 @@
 import { Command } from "commander";
 import {
-  DATA_FORMATS,
   DEFAULT_SHARD_CONCURRENCY,
   ErrorCodes,
   FeaturewiseError,
-  FIT_DEFAULTS,
   FIT_OPTION_SPECS,
-  ON_ERROR_POLICIES,
-  parseSkipLimit,
-  PROFILES,
-  type FitOptions,
+  fitOptionsFromFlags,
+  parsePositiveInt,
+  pickFlags,
 } from "@featurewise/core";
 import { runEmbeddedFit } from "@featurewise/fit";
 import { readStorageConfig, Storage } from "@featurewise/storage";
-import { decodeFromOptions, type DecodeFlags } from "./decode-options.js";
 import { addFitOption } from "./option-help.js";
-import {
-  parseBytes,
-  parseChoice,
-  parsePositiveInt,
-  parsePositiveNumber,
-  parseRescale,
-} from "./parse-values.js";
 import { ProgressBar } from "./progress-bar.js";
 import { formatFitSummary, fitSummaryJson } from "./summary.js";
 
-interface FitFlags extends DecodeFlags {
+/**
+ * Commander's flags: the fit's own (FIT_OPTION_SPECS, read by core's
+ * fitOptionsFromFlags) and how to run it. A type, not an interface, so it
+ * reads as core's OptionFlags.
+ */
+type FitFlags = {
+  [option: string]: string | boolean | undefined;
   out: string;
-  center?: boolean;
-  std?: boolean;
-  zca?: boolean;
-  zcaEpsilon?: string;
-  rescale?: string;
-  profile?: string;
-  dataFormat?: string;
-  onError?: string;
-  maxSkipped?: string;
-  backend?: string;
-  maxZcaBytes?: string;
-  imagesPerShard?: string;
-  followLinks?: boolean;
   concurrency?: string;
   json?: boolean;
   redis?: string;
   api?: string;
   detach?: boolean;
-}
+};
 
 /** `featurewise fit <source> --out <dir>`: computes Keras' featurewise statistics. */
 export function fitCommand(print: (text: string) => void): Command {
@@ -73,7 +55,6 @@ export function fitCommand(print: (text: string) => void): Command {
     )
     .option("--detach", "with --redis or --api: print the fit id and return without waiting");
   return cmd.action(async (source: string, flags: FitFlags) => {
-    const d = FIT_DEFAULTS;
     const clusterUrl = flags.redis ?? process.env["REDIS_URL"] ?? "";
     if (flags.detach === true && clusterUrl === "" && flags.api === undefined) {
       throw new FeaturewiseError(
@@ -85,38 +66,11 @@ export function fitCommand(print: (text: string) => void): Command {
       flags.concurrency === undefined
         ? DEFAULT_SHARD_CONCURRENCY
         : parsePositiveInt("--concurrency", flags.concurrency);
-    const options: FitOptions = {
-      source,
-      out: flags.out,
-      flags: {
-        featurewiseCenter: flags.center === true,
-        featurewiseStdNormalization: flags.std === true,
-        zcaWhitening: flags.zca === true,
-      },
-      profile: given(flags.profile, d.profile, (v) => parseChoice("--profile", v, PROFILES)),
-      rescale: given(flags.rescale, d.rescale, parseRescale),
-      zcaEpsilon: given(flags.zcaEpsilon, d.zcaEpsilon, (v) =>
-        parsePositiveNumber("--zca-epsilon", v),
-      ),
-      dataFormat: given(flags.dataFormat, d.dataFormat, (v) =>
-        parseChoice("--data-format", v, DATA_FORMATS),
-      ),
-      decode: decodeFromOptions(flags, true),
-      onError: given(flags.onError, d.onError, (v) =>
-        parseChoice("--on-error", v, ON_ERROR_POLICIES),
-      ),
-      maxSkipped: given(flags.maxSkipped, d.maxSkipped, (v) => parseSkipLimit("--max-skipped", v)),
-      backend: given(flags.backend, d.backend, (v) => v),
-      maxZcaBytes: given(flags.maxZcaBytes, d.maxZcaBytes, (v) => parseBytes("--max-zca-bytes", v)),
-      imagesPerShard: given(flags.imagesPerShard, d.imagesPerShard, (v) =>
-        parsePositiveInt("--images-per-shard", v),
-      ),
-      ...(flags.followLinks === true ? { followLinks: true } : {}),
-    };
+    const options = fitOptionsFromFlags(source, flags);
     if (flags.api !== undefined) {
       const { runApiFit } = await import("./api-fit.js");
       const api = { api: flags.api, detach: flags.detach === true, json: flags.json === true };
-      return runApiFit(options, api, print);
+      return runApiFit(source, pickFlags(FIT_OPTION_SPECS, flags), api, print);
     }
     const storage = new Storage(readStorageConfig(process.env));
     if (clusterUrl !== "") {
@@ -144,9 +98,4 @@ export function fitCommand(print: (text: string) => void): Command {
       storage.close();
     }
   });
-}
-
-/** The flag's parsed value, or the default when it was not given. */
-function given<T>(value: string | undefined, fallback: T, parse: (v: string) => T): T {
-  return value === undefined ? fallback : parse(value);
 }

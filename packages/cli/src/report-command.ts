@@ -1,9 +1,9 @@
 import { Command } from "commander";
+import { parsePositiveInt } from "@featurewise/core";
 // The options alone: the report itself (sharp, the pipeline, predict) loads when the command runs.
 import { REPORT_DEFAULTS } from "@featurewise/report/options";
 import { parentLocation, readStorageConfig, Storage } from "@featurewise/storage";
 import { addFitOption } from "./option-help.js";
-import { parsePositiveInt } from "./parse-values.js";
 
 interface ReportFlags {
   out: string;

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
+import { ErrorCodes, FeaturewiseError, parseBytes, parsePositiveInt } from "@featurewise/core";
 import { readStorageConfig, Storage } from "@featurewise/storage";
 import { addClusterOptions, clusterTarget, type ClusterFlags } from "./cluster-options.js";
-import { parseBytes, parsePositiveInt } from "./parse-values.js";
 
 interface ServeFlags extends ClusterFlags {
   host: string;

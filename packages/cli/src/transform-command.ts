@@ -4,15 +4,20 @@ import {
   ON_ERROR_POLICIES,
   TRANSFORM_DEFAULTS,
   TRANSFORM_DTYPES,
+  decodeFromFlags,
+  parseChoice,
 } from "@featurewise/core";
 import { runTransform } from "@featurewise/pipeline";
 import { readStorageConfig, Storage } from "@featurewise/storage";
-import { addDecodeOptions, decodeFromOptions, type DecodeFlags } from "./decode-options.js";
+import { addDecodeOptions } from "./decode-options.js";
 import { addFitOption } from "./option-help.js";
-import { parseChoice } from "./parse-values.js";
 import { formatTransformSummary } from "./summary.js";
 
-interface TransformFlags extends DecodeFlags {
+/** Commander's flags (a type, not an interface, so it reads as core's OptionFlags). */
+type TransformFlags = {
+  colorMode?: string;
+  size?: string;
+  interpolation?: string;
   out: string;
   stats?: string;
   dtype?: string;
@@ -21,7 +26,7 @@ interface TransformFlags extends DecodeFlags {
   backend?: string;
   followLinks?: boolean;
   json?: boolean;
-}
+};
 
 /** `featurewise transform <source> --out <file.npy>`: decode (and standardize) images into one array. */
 export function transformCommand(print: (text: string) => void): Command {
@@ -61,7 +66,7 @@ export function transformCommand(print: (text: string) => void): Command {
       out: flags.out,
       stats: flags.stats ?? null,
       dtype: parseChoice("--dtype", flags.dtype ?? d.dtype, TRANSFORM_DTYPES),
-      decode: decodeFromOptions(flags, false),
+      decode: decodeFromFlags(flags, false),
       dataFormat: parseChoice("--data-format", flags.dataFormat ?? d.dataFormat, DATA_FORMATS),
       onError: parseChoice("--on-error", flags.onError ?? d.onError, ON_ERROR_POLICIES),
       backend: flags.backend ?? d.backend,

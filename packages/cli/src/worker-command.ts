@@ -4,7 +4,13 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command, Option } from "commander";
 import { BACKEND_NAMES } from "@featurewise/pipeline";
-import { formatByteSize, parseByteSize, PREDICT_DEVICES } from "@featurewise/core";
+import {
+  formatByteSize,
+  parseByteSize,
+  PREDICT_DEVICES,
+  parseChoice,
+  parsePositiveInt,
+} from "@featurewise/core";
 import { QUEUE_NAMES } from "@featurewise/fit";
 import {
   PREDICT_QUEUE_NAMES,
@@ -13,7 +19,6 @@ import {
 import { redactRedisUrl } from "@featurewise/queue/settings";
 import { readStorageConfig } from "@featurewise/storage";
 import { addClusterOptions, clusterTarget, type ClusterFlags } from "./cluster-options.js";
-import { parseChoice, parsePositiveInt } from "./parse-values.js";
 
 interface WorkerFlags extends ClusterFlags {
   queues?: string;

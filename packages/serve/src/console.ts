@@ -191,7 +191,7 @@ ${
     : `<h2>Submit a ${esc(kind.kind)}</h2>
 <form id="submit" data-url="/v1/${esc(kind.path)}" data-path="${esc(kind.path)}">
 <p>The request as <a href="/docs">the API</a> takes it (${esc(kind.title)}Request):</p>
-<textarea name="body" rows="6">${esc(JSON.stringify({ source: "/data/images/", out: "/data/stats/run-1", flags: { featurewiseStdNormalization: true } }, null, 2))}</textarea>
+<textarea name="body" rows="6">${esc(JSON.stringify({ source: "/data/images/", out: "/data/stats/run-1", std: true, rescale: "1/255" }, null, 2))}</textarea>
 <p><button type="submit">Submit</button> <span id="submit-result" class="err"></span></p></form>`
 }`;
   return page("runs", body, LIVE_SCRIPT + SUBMIT_SCRIPT);

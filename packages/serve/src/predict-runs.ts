@@ -1,17 +1,10 @@
 /**
  * The prediction as a {@link RunKind}: `/v1/predictions`, over the light
- * client of cluster predictions. The request is the job payload's schema
- * (`predictOptionsSchema`) with {@link PREDICT_DEFAULTS} filled in for the
- * fields left out; its JSON Schema is generated from the same zod schema.
+ * client of cluster predictions. The request is `predict`'s flags in
+ * camelCase, read by core as the command line's are.
  */
-import { z } from "zod";
-import {
-  ErrorCodes,
-  FeaturewiseError,
-  PREDICT_DEFAULTS,
-  type PredictOptions,
-} from "@featurewise/core";
-import { invalidOptions, predictOptionsSchema } from "@featurewise/core/options";
+import type { PredictOptions } from "@featurewise/core";
+import { parsePredictRequest, predictRequestJsonSchema } from "@featurewise/core/options";
 import {
   cancelPredict,
   readPredictResult,
@@ -22,42 +15,6 @@ import {
 import { FINAL_STATES } from "@featurewise/queue/client";
 import type { Storage } from "@featurewise/storage";
 import { progressOf, type RunKind, type RunView } from "./run-kind.js";
-
-/** Fields a request must give; every other one has a default. */
-const REQUIRED = ["source", "model", "out"];
-
-/** The JSON Schema of a prediction request: the payload's, with defaults and only {@link REQUIRED} required. */
-function predictRequestJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(predictOptionsSchema, { io: "input" }) as {
-    properties: Record<string, Record<string, unknown>>;
-    required?: string[];
-  };
-  for (const [name, value] of Object.entries(PREDICT_DEFAULTS)) {
-    const property = schema.properties[name];
-    if (property !== undefined) property["default"] = value;
-  }
-  schema.required = REQUIRED;
-  return schema as unknown as Record<string, unknown>;
-}
-
-/** Validates a prediction request, defaults filled in. @throws FeaturewiseError INVALID_ARGUMENT */
-function parsePredictRequest(body: unknown): PredictOptions {
-  if (typeof body !== "object" || body === null || Array.isArray(body))
-    throw new FeaturewiseError(
-      ErrorCodes.INVALID_ARGUMENT,
-      "malformed prediction request: expected a JSON object",
-    );
-  const given = body as Record<string, unknown>;
-  const decode =
-    typeof given["decode"] === "object" && given["decode"] !== null ? given["decode"] : {};
-  const result = predictOptionsSchema.safeParse({
-    ...PREDICT_DEFAULTS,
-    ...given,
-    decode: { ...PREDICT_DEFAULTS.decode, ...decode },
-  });
-  if (!result.success) throw invalidOptions("prediction request", result.error);
-  return result.data;
-}
 
 /** The result of a succeeded prediction: its manifest and where its parts are. */
 export const predictionResultSchema = {

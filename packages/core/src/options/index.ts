@@ -4,3 +4,6 @@ export * from "./fit-options.js";
 export * from "./option-specs.js";
 export * from "./skip-limit.js";
 export * from "./predict-options.js";
+export * from "./flag-values.js";
+export * from "./option-flags.js";
+export * from "./predict-option-specs.js";

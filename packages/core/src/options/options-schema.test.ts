@@ -3,7 +3,15 @@ import { isFeaturewiseError } from "../errors.js";
 import { formatByteSize, parseByteSize } from "./byte-size.js";
 import { FIT_DEFAULTS } from "./fit-options.js";
 import { FIT_OPTION_SPECS } from "./option-specs.js";
-import { fitOptionsSchema, fitRequestJsonSchema, parseFitRequest } from "./options-schema.js";
+import { fitOptionsFromFlags, flagKey, predictOptionsFromFlags } from "./option-flags.js";
+import {
+  fitOptionsSchema,
+  fitRequestJsonSchema,
+  parseFitRequest,
+  parsePredictRequest,
+  predictRequestJsonSchema,
+} from "./options-schema.js";
+import { PREDICT_OPTION_SPECS } from "./predict-option-specs.js";
 import { exceedsSkipLimit, formatSkipLimit, parseSkipLimit } from "./skip-limit.js";
 
 type JsonSchema = {
@@ -12,54 +20,127 @@ type JsonSchema = {
   flag?: string;
   description?: string;
   required?: string[];
+  additionalProperties?: boolean;
 };
 
-/** The JSON Schema's leaf properties by dotted path. */
-function leaves(schema: JsonSchema, prefix = ""): Map<string, JsonSchema> {
-  const out = new Map<string, JsonSchema>();
-  for (const [name, s] of Object.entries(schema.properties ?? {})) {
-    const p = prefix === "" ? name : `${prefix}.${name}`;
-    if (s.properties !== undefined) for (const [k, v] of leaves(s, p)) out.set(k, v);
-    else out.set(p, s);
+function invalidArgument(run: () => unknown): Error {
+  try {
+    run();
+  } catch (e) {
+    expect(isFeaturewiseError(e, "INVALID_ARGUMENT"), String(e)).toBe(true);
+    return e as Error;
   }
-  return out;
+  throw new Error("expected INVALID_ARGUMENT");
 }
 
-/** FIT_DEFAULTS' value at a dotted path. */
-function defaultAt(path: string): unknown {
-  return path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], FIT_DEFAULTS);
-}
-
-describe("fit options schema", () => {
-  it("generates a JSON Schema that covers every fit option with its flag, description and default", () => {
+describe("fit request schema (the HTTP API's flat body)", () => {
+  it("has one property per fit flag, in camelCase, with its flag, description and stated default", () => {
     const schema = fitRequestJsonSchema() as JsonSchema;
-    const props = leaves(schema);
-    expect([...props.keys()].sort()).toEqual(
-      ["source", ...FIT_OPTION_SPECS.map((s) => s.path)].sort(),
+    const props = schema.properties!;
+    expect(Object.keys(props).sort()).toEqual(
+      ["source", ...FIT_OPTION_SPECS.map((s) => flagKey(s.flag))].sort(),
     );
     expect(schema.required?.sort()).toEqual(["out", "source"]);
+    expect(schema.additionalProperties).toBe(false);
     for (const spec of FIT_OPTION_SPECS) {
-      const p = props.get(spec.path)!;
+      const p = props[flagKey(spec.flag)]!;
       expect(p.flag, spec.path).toBe(spec.flag.split(" ")[0]);
       expect(p.description, spec.path).toBe(spec.description);
-      if (spec.path !== "out") expect(p.default, spec.path).toEqual(defaultAt(spec.path));
     }
+    expect(props["zcaEpsilon"]!.default).toBe("1e-6");
+    expect(props["maxZcaBytes"]!.default).toBe("2G");
   });
 
-  it("fills a request's defaults and refuses a bad field, naming it", () => {
+  it("reads a body as `fit` reads its flags, defaults filled in", () => {
     const full = parseFitRequest({ source: "./images", out: "./stats" });
-    expect(full).toEqual({ source: "./images", out: "./stats", ...FIT_DEFAULTS });
+    // What `fit ./images --out ./stats` runs (followLinks is left out unless on, as the CLI does).
+    const { followLinks, ...defaults } = FIT_DEFAULTS;
+    expect(followLinks).toBe(false);
+    expect(full).toEqual({ source: "./images", out: "./stats", ...defaults });
     expect(fitOptionsSchema.parse(full)).toEqual(full);
-    let err: unknown;
-    try {
-      parseFitRequest({ source: "x", out: "y", decode: { colorMode: "cmyk" } });
-    } catch (e) {
-      err = e;
-    }
-    expect(isFeaturewiseError(err, "INVALID_ARGUMENT")).toBe(true);
-    expect((err as Error).message).toMatch(/malformed fit request: .*decode\.colorMode/);
+    const flags = {
+      out: "./stats",
+      std: true,
+      rescale: "1/255",
+      size: "224x224",
+      maxSkipped: "2%",
+      imagesPerShard: 500,
+    };
+    const options = parseFitRequest({ source: "./images", ...flags });
+    expect(options).toEqual(fitOptionsFromFlags("./images", { ...flags, imagesPerShard: "500" }));
+    expect(options.flags.featurewiseStdNormalization).toBe(true);
+    expect(options.rescale).toBe(1 / 255);
+    expect(options.decode.targetSize).toEqual([224, 224]);
+    expect(options.maxSkipped).toEqual({ fraction: 0.02 });
+    // A JSON number reads as the same double as its text.
+    expect(parseFitRequest({ source: "x", out: "y", rescale: 1 / 255 }).rescale).toBe(1 / 255);
   });
 
+  it("refuses unknown fields, wrong types and bad values, naming them", () => {
+    expect(
+      invalidArgument(() => parseFitRequest({ source: "x", out: "y", colorMode: "cmyk" })).message,
+    ).toMatch(/--color-mode "cmyk": expected one of rgb, grayscale, rgba/);
+    expect(
+      invalidArgument(() =>
+        parseFitRequest({ source: "x", out: "y", flags: { zcaWhitening: true } }),
+      ).message,
+    ).toMatch(/malformed fit request: .*flags/);
+    expect(
+      invalidArgument(() => parseFitRequest({ source: "x", out: "y", std: "yes" })).message,
+    ).toMatch(/malformed fit request: .*std/);
+    expect(invalidArgument(() => parseFitRequest({ source: "x" })).message).toMatch(/out/);
+    expect(
+      invalidArgument(() => parseFitRequest({ source: "x", out: "y", size: "big" })).message,
+    ).toMatch(/--size "big": expected HEIGHTxWIDTH/);
+  });
+});
+
+describe("prediction request schema", () => {
+  it("has one property per predict flag; stats is required, an artifact or false", () => {
+    const schema = predictRequestJsonSchema() as JsonSchema;
+    const keys = Object.keys(schema.properties!);
+    for (const spec of PREDICT_OPTION_SPECS) expect(keys).toContain(flagKey(spec.flag));
+    expect(keys).toEqual(expect.arrayContaining(["source", "colorMode", "size", "interpolation"]));
+    expect(schema.required?.sort()).toEqual(["model", "out", "source", "stats"]);
+  });
+
+  it("reads a body as `predict` reads its flags", () => {
+    const flags = { model: "m.onnx", stats: "./stats", out: "./pred", topK: 5, batchSize: "32" };
+    const options = parsePredictRequest({ source: "./images", ...flags });
+    expect(options).toEqual(predictOptionsFromFlags("./images", flags));
+    expect(options).toMatchObject({ stats: "./stats", topK: 5, batchSize: 32, format: "parquet" });
+    const raw = parsePredictRequest({
+      source: "i",
+      model: "m",
+      stats: false,
+      out: "o",
+      rescale: "1/255",
+    });
+    expect(raw).toMatchObject({ stats: null, rescale: 1 / 255 });
+    expect(
+      invalidArgument(() =>
+        parsePredictRequest({ source: "i", model: "m", stats: "s", out: "o", rescale: 2 }),
+      ).message,
+    ).toMatch(/--rescale goes with --no-stats/);
+    expect(
+      invalidArgument(() =>
+        parsePredictRequest({
+          source: "i",
+          model: "m",
+          stats: false,
+          out: "o",
+          resume: true,
+          overwrite: true,
+        }),
+      ).message,
+    ).toMatch(/--resume and --overwrite exclude each other/);
+    expect(
+      invalidArgument(() => parsePredictRequest({ source: "i", model: "m", out: "o" })).message,
+    ).toMatch(/stats/);
+  });
+});
+
+describe("option values", () => {
   it("byte sizes read and print alike everywhere", () => {
     expect(parseByteSize("--x", "2G")).toBe(2 * 1024 ** 3);
     expect(parseByteSize("--x", "2GiB")).toBe(2 * 1024 ** 3);

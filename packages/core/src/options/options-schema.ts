@@ -1,10 +1,11 @@
 /**
  * The zod schemas of a fit's options, built from the values and defaults in
  * fit-options.ts and described by option-specs.ts: the job payloads
- * validate with {@link fitOptionsSchema} (every field given, as submitted),
- * an API request with {@link fitRequestSchema} (unset fields take
- * {@link FIT_DEFAULTS}), and {@link fitRequestJsonSchema} is the JSON Schema
- * an HTTP API publishes. Reached as `@featurewise/core/options`, apart from
+ * validate with {@link fitOptionsSchema} (every field given, as submitted);
+ * an HTTP API's request is flat, the command line's flags in camelCase
+ * ({@link fitRequestSchema}, {@link predictRequestSchema}), read by
+ * option-flags.ts as the command line's flags are, and
+ * {@link fitRequestJsonSchema} is the JSON Schema the API publishes. Reached as `@featurewise/core/options`, apart from
  * core's main entry, because zod takes ~70 ms to load and `featurewise
  * --version` or an embedded fit need none of it. zod is pure computation
  * (no I/O, no Node API), so core stays free of both.
@@ -17,13 +18,25 @@ import { PROFILES, type Profile } from "../profiles.js";
 import {
   COLOR_MODES,
   DATA_FORMATS,
-  FIT_DEFAULTS,
   INTERPOLATIONS,
   ON_ERROR_POLICIES,
   type FitOptions,
   type OnError,
 } from "./fit-options.js";
-import { fitOptionSpec } from "./option-specs.js";
+import {
+  fitOptionsFromFlags,
+  flagKey,
+  predictOptionsFromFlags,
+  takesValue,
+  type FlagValue,
+  type OptionFlags,
+} from "./option-flags.js";
+import { FIT_OPTION_SPECS, fitOptionSpec } from "./option-specs.js";
+import {
+  DECODE_OPTION_PATHS,
+  PREDICT_DECODE_DEFAULT_TEXT,
+  PREDICT_OPTION_SPECS,
+} from "./predict-option-specs.js";
 import {
   PREDICT_DEVICES,
   PREDICT_EXISTING,
@@ -109,52 +122,96 @@ export const fitOptionsSchema: z.ZodType<FitOptions> = z.object({
   followLinks: field.followLinks.exactOptional(),
 });
 
-const d = FIT_DEFAULTS;
-/** zod's defaults are mutable; FIT_DEFAULTS' target size is a readonly tuple (null by default). */
-const defaultTargetSize = d.decode.targetSize as [number, number] | null;
+/** Defaults help states in words rather than values; the JSON Schema gives none for them. */
+const UNSTATED = new Set(["off", "none", "required"]);
 
-/** A fit as an API takes it: `source` and `out` required, every other field defaults to {@link FIT_DEFAULTS}. */
-export const fitRequestSchema = z.object({
-  source: field.source,
-  out: field.out,
-  flags: z
-    .object({
-      featurewiseCenter: field.center.default(d.flags.featurewiseCenter),
-      featurewiseStdNormalization: field.std.default(d.flags.featurewiseStdNormalization),
-      zcaWhitening: field.zca.default(d.flags.zcaWhitening),
-    })
-    .default({ ...d.flags }),
-  profile: field.profile.default(d.profile),
-  rescale: field.rescale.default(d.rescale),
-  zcaEpsilon: field.zcaEpsilon.default(d.zcaEpsilon),
-  dataFormat: field.dataFormat.default(d.dataFormat),
-  decode: z
-    .object({
-      colorMode: field.colorMode.default(d.decode.colorMode),
-      targetSize: field.targetSize.default(defaultTargetSize),
-      interpolation: field.interpolation.default(d.decode.interpolation),
-    })
-    .default({ ...d.decode, targetSize: defaultTargetSize }),
-  onError: field.onError.default(d.onError),
-  backend: field.backend.default(d.backend),
-  maxZcaBytes: field.maxZcaBytes.default(d.maxZcaBytes),
-  imagesPerShard: field.imagesPerShard.default(d.imagesPerShard),
-  maxSkipped: field.maxSkipped.default({ ...d.maxSkipped }),
-  followLinks: field.followLinks.default(d.followLinks),
-}) satisfies z.ZodType<FitOptions>;
+/**
+ * The flat request schema of a run's options: each flag under its camelCase
+ * name (`zcaEpsilon`), a switch as a boolean, a valued flag as the text the
+ * command line takes or a JSON number. Unknown fields are refused. Values
+ * are read by option-flags.ts, as the command line's are.
+ */
+function flatRequestSchema(
+  options: readonly { flag: string; description: string; default?: FlagValue }[],
+  required: readonly string[],
+  extra: Record<string, z.ZodType>,
+): z.ZodObject {
+  const shape: Record<string, z.ZodType> = { source: field.source, ...extra };
+  for (const o of options) {
+    const key = flagKey(o.flag);
+    if (key in shape) continue;
+    const value = takesValue(o.flag) ? z.union([z.string().min(1), z.number()]) : z.boolean();
+    const meta = {
+      description: o.description,
+      flag: o.flag.split(" ")[0],
+      ...(o.default === undefined ? {} : { default: o.default }),
+    };
+    shape[key] = required.includes(key) ? value.meta(meta) : value.optional().meta(meta);
+  }
+  return z.strictObject(shape);
+}
 
-/** The JSON Schema (draft 2020-12) of a fit request: what an HTTP API accepts, with defaults. */
+/** A fit as an HTTP API takes it: `{source, out, std: true, size: "224x224", …}`, the flags of `fit`. */
+export const fitRequestSchema = flatRequestSchema(
+  FIT_OPTION_SPECS.map((s) => ({
+    flag: s.flag,
+    description: s.description,
+    ...(UNSTATED.has(s.defaultText) ? {} : { default: s.defaultText }),
+  })),
+  ["out"],
+  {},
+);
+
+/** A prediction as an HTTP API takes it: `{source, model, stats, out, batchSize: 64, …}`; `stats: false` is `--no-stats`. */
+export const predictRequestSchema = flatRequestSchema(
+  [
+    ...PREDICT_OPTION_SPECS,
+    ...DECODE_OPTION_PATHS.map((path) => ({
+      flag: fitOptionSpec(path).flag,
+      description: `${fitOptionSpec(path).description} (default ${PREDICT_DECODE_DEFAULT_TEXT})`,
+    })),
+  ],
+  ["model", "out"],
+  {
+    stats: z.union([z.string().min(1), z.literal(false)]).meta({
+      description:
+        "the artifact (folder or s3:// prefix) whose statistics and decode settings to apply, or false (--no-stats) to run the model on the decoded pixels",
+      flag: "--stats",
+    }),
+  },
+);
+
+/** The JSON Schema (draft 2020-12) of a fit request: what an HTTP API accepts. */
 export function fitRequestJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(fitRequestSchema, { io: "input" }) as Record<string, unknown>;
 }
 
+/** The JSON Schema (draft 2020-12) of a prediction request. */
+export function predictRequestJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(predictRequestSchema, { io: "input" }) as Record<string, unknown>;
+}
+
 /**
- * Validates a fit request (an API body), filling in defaults.
+ * Validates a fit request (an API body) and reads it as `fit` reads its flags.
  * @throws FeaturewiseError INVALID_ARGUMENT naming every field that is wrong
  */
 export function parseFitRequest(data: unknown): FitOptions {
-  const result = fitRequestSchema.safeParse(data);
-  if (!result.success) throw invalidOptions("fit request", result.error);
+  const { source, ...flags } = parseFlat("fit request", fitRequestSchema, data);
+  return fitOptionsFromFlags(source as string, flags as OptionFlags);
+}
+
+/**
+ * Validates a prediction request and reads it as `predict` reads its flags.
+ * @throws FeaturewiseError INVALID_ARGUMENT naming every field that is wrong
+ */
+export function parsePredictRequest(data: unknown): PredictOptions {
+  const { source, ...flags } = parseFlat("prediction request", predictRequestSchema, data);
+  return predictOptionsFromFlags(source as string, flags as OptionFlags);
+}
+
+function parseFlat(what: string, schema: z.ZodObject, data: unknown): Record<string, unknown> {
+  const result = schema.safeParse(data);
+  if (!result.success) throw invalidOptions(what, result.error);
   return result.data;
 }
 

@@ -1,4 +1,9 @@
-import { ErrorCodes, FeaturewiseError, parseByteSize } from "@featurewise/core";
+/**
+ * Reading option values as people type them (`1/255`, `224x224`, `2G`):
+ * the command line's flags and the HTTP API's flat requests alike.
+ */
+import { ErrorCodes, FeaturewiseError } from "../errors.js";
+import { parseByteSize } from "./byte-size.js";
 
 function invalid(flag: string, value: string, expected: string): FeaturewiseError {
   return new FeaturewiseError(
