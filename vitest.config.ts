@@ -43,6 +43,9 @@ export default defineConfig({
       "@featurewise/report/options": fileURLToPath(
         new URL("./packages/report/src/report-options.ts", import.meta.url),
       ),
+      "@featurewise/report/rows": fileURLToPath(
+        new URL("./packages/report/src/prediction/prediction-rows.ts", import.meta.url),
+      ),
       "@featurewise/report": pkg("report"),
       "@featurewise/serve": pkg("serve"),
     },

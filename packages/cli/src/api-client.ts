@@ -75,10 +75,15 @@ export class ApiClient {
     return toStatus((await this.call("GET", `/v1/fits/${encodeURIComponent(fitId)}`)) as RunAnswer);
   }
 
-  async cancel(fitId: string): Promise<CancelResult> {
+  cancel(fitId: string): Promise<CancelResult> {
+    return this.cancelRun("fits", fitId);
+  }
+
+  /** Cancels a run of `/v1/<runs>`. @throws FeaturewiseError NOT_FOUND */
+  async cancelRun(runs: string, id: string): Promise<CancelResult> {
     const r = (await this.call(
       "POST",
-      `/v1/fits/${encodeURIComponent(fitId)}/cancel`,
+      `/v1/${runs}/${encodeURIComponent(id)}/cancel`,
     )) as CancelResult;
     return { state: r.state, cancelled: r.cancelled, jobsRemoved: r.jobsRemoved };
   }
@@ -98,14 +103,28 @@ export class ApiClient {
 
   /**
    * Follows the fit's event stream until its final state, calling
-   * `onStatus` on each event; reconnects with Last-Event-ID when the
-   * connection drops. Returns the final status.
+   * `onStatus` on each event. Returns the final status.
    */
-  async follow(fitId: string, onStatus: (s: FitStatus) => void): Promise<FitStatus> {
+  follow(fitId: string, onStatus: (s: FitStatus) => void): Promise<FitStatus> {
+    return this.followRun("fits", fitId, () => this.status(fitId), onStatus);
+  }
+
+  /**
+   * Follows a run's event stream (`/v1/<runs>/<id>/events`) until its final
+   * state, reading the run with `read` after each chunk of events and calling
+   * `onStatus`; reconnects with Last-Event-ID when the connection drops.
+   * Returns the final status.
+   */
+  async followRun<S extends { readonly state: string }>(
+    runs: string,
+    id: string,
+    read: () => Promise<S>,
+    onStatus: (s: S) => void,
+  ): Promise<S> {
     let lastId: string | undefined;
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await fetch(`${this.base}/v1/fits/${encodeURIComponent(fitId)}/events`, {
+        const res = await fetch(`${this.base}/v1/${runs}/${encodeURIComponent(id)}/events`, {
           headers: { ...this.auth(), ...(lastId === undefined ? {} : { "last-event-id": lastId }) },
         });
         if (!res.ok || res.body === null) await this.fail(res);
@@ -117,19 +136,19 @@ export class ApiClient {
           while ((end = buffer.indexOf("\n\n")) >= 0) {
             const block = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
-            const id = /^id: (.*)$/m.exec(block)?.[1];
-            if (id !== undefined) lastId = id;
+            const eventId = /^id: (.*)$/m.exec(block)?.[1];
+            if (eventId !== undefined) lastId = eventId;
           }
-          const status = await this.status(fitId);
+          const status = await read();
           onStatus(status);
-          if (["succeeded", "failed", "cancelled"].includes(status.state)) return status;
+          if (FINAL.includes(status.state)) return status;
         }
       } catch (err) {
         if (err instanceof FeaturewiseError || attempt >= 30) throw err;
         await new Promise((r) => setTimeout(r, 1000));
       }
-      const status = await this.status(fitId);
-      if (["succeeded", "failed", "cancelled"].includes(status.state)) return status;
+      const status = await read();
+      if (FINAL.includes(status.state)) return status;
     }
   }
 
@@ -139,7 +158,8 @@ export class ApiClient {
       : { authorization: `Bearer ${this.token}` };
   }
 
-  private async call(method: string, path: string, body?: unknown): Promise<unknown> {
+  /** `method path` with the token; the answer's JSON. @throws FeaturewiseError with the problem's code */
+  async call(method: string, path: string, body?: unknown): Promise<unknown> {
     let res: Response;
     try {
       res = await fetch(this.base + path, {
@@ -178,7 +198,11 @@ export class ApiClient {
   }
 }
 
-function absolute(location: string): string {
+/** The states a run ends in. */
+const FINAL = ["succeeded", "failed", "cancelled"];
+
+/** A local location as an absolute path (the server's workers run elsewhere); URIs as given. */
+export function absolute(location: string): string {
   const loc = parseLocation(location);
   return loc.scheme === "file" ? loc.path : location;
 }

@@ -1,7 +1,7 @@
 import type { PredictOptions } from "@featurewise/core";
 import { redactRedisUrl } from "@featurewise/queue/settings";
 import type { Storage } from "@featurewise/storage";
-import { ClusterProgressLine } from "./cluster-progress.js";
+import { ClusterProgressLine, predictProgressStatus } from "./cluster-progress.js";
 import { clusterFlagsFor, clusterTarget } from "./cluster-options.js";
 import { formatPredictSummary, predictSummaryJson } from "./summary.js";
 
@@ -69,18 +69,7 @@ export async function runClusterPredict(
               `the run waits until one starts (featurewise worker --redis ...)\n`,
           );
         }
-        const s = p.status;
-        line.update({
-          ...p,
-          status: {
-            state: s.state === "writing" ? "finalizing" : s.state,
-            shardsTotal: s.partsTotal,
-            shardsDone: s.partsDone,
-            images: s.images,
-            imagesTotal: s.imagesTotal,
-            skipped: s.skipped,
-          },
-        });
+        line.update({ ...p, status: predictProgressStatus(p.status) });
       });
       line.clear();
       print(

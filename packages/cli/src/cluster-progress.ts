@@ -1,4 +1,5 @@
 import type { FitStatus, WatchProgress } from "@featurewise/fit/cluster/client";
+import type { PredictStatus } from "@featurewise/predict/cluster/client";
 import type { ProgressStream } from "./progress-bar.js";
 
 /** What the line shows of a run: a fit's status fields (a predict run maps its parts to shards). */
@@ -8,6 +9,18 @@ export type ProgressOf = Omit<WatchProgress, "status"> & {
     "state" | "shardsTotal" | "shardsDone" | "images" | "imagesTotal" | "skipped"
   >;
 };
+
+/** A predict run's status as the line shows it: its parts as shards, "writing" as "finalizing". */
+export function predictProgressStatus(s: PredictStatus): ProgressOf["status"] {
+  return {
+    state: s.state === "writing" ? "finalizing" : s.state,
+    shardsTotal: s.partsTotal,
+    shardsDone: s.partsDone,
+    images: s.images,
+    imagesTotal: s.imagesTotal,
+    skipped: s.skipped,
+  };
+}
 
 /**
  * One line of progress for a fit running on the cluster (stderr, redrawn at

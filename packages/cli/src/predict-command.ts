@@ -4,6 +4,7 @@ import {
   FeaturewiseError,
   PREDICT_DECODE_DEFAULT_TEXT,
   PREDICT_OPTION_SPECS,
+  pickFlags,
   predictOptionsFromFlags,
 } from "@featurewise/core";
 import { readStorageConfig, Storage } from "@featurewise/storage";
@@ -20,6 +21,7 @@ type PredictFlags = {
   [option: string]: string | boolean | undefined;
   json?: boolean;
   redis?: string;
+  api?: string;
   detach?: boolean;
 };
 
@@ -44,10 +46,20 @@ export function predictCommand(print: (text: string) => void): Command {
       "--redis <url>",
       "run on the cluster's predict workers behind this Redis (default: $REDIS_URL if set)",
     )
-    .option("--detach", "with --redis: print the run's id and return without waiting");
+    .option(
+      "--api <url>",
+      "submit through featurewise serve at this URL (token: $FEATUREWISE_API_TOKEN)",
+    )
+    .option("--detach", "with --redis or --api: print the run's id and return without waiting");
   addDecodeOptions(cmd, PREDICT_DECODE_DEFAULT_TEXT);
   return cmd.action(async (source: string, flags: PredictFlags) => {
+    // Read here for --api too: a bad flag is refused before anything is sent.
     const options = predictOptionsFromFlags(source, flags);
+    if (flags.api !== undefined) {
+      const { runApiPredict } = await import("./api-predict.js");
+      const api = { api: flags.api, detach: flags.detach === true, json: flags.json === true };
+      return runApiPredict(source, pickFlags(PREDICT_OPTION_SPECS, flags), api, print);
+    }
     const clusterUrl = flags.redis ?? process.env["REDIS_URL"] ?? "";
     if (flags.detach === true && clusterUrl === "") {
       throw usage("--detach needs a cluster: pass --redis redis://host:6379 or set REDIS_URL");

@@ -1,6 +1,10 @@
 import { Command } from "commander";
 import type { CancelResult, FitClient, FitStatus } from "@featurewise/fit/cluster/client";
-import type { PredictClient } from "@featurewise/predict/cluster/client";
+import type {
+  CancelPredictResult,
+  PredictClient,
+  PredictStatus,
+} from "@featurewise/predict/cluster/client";
 import { formatPredictStatus } from "./predict-status.js";
 import { addClusterOptions, clusterTarget, type ClusterFlags } from "./cluster-options.js";
 
@@ -54,6 +58,43 @@ const predictCluster = () => import("@featurewise/predict/cluster/client");
 /** True for a predict run's id (`predict-…`); a fit's starts with `fit-`. */
 const isPredictId = (id: string): boolean => id.startsWith("predict-");
 
+/** What `status` and `cancel` do with a prediction, over Redis or over the API. */
+interface PredictionReader {
+  read(predictId: string): Promise<PredictStatus>;
+  cancel(predictId: string): Promise<CancelPredictResult>;
+}
+
+/** Runs `work` with a prediction reader of the cluster the flags name (`--api`, else Redis). */
+async function withPredictionReader<T>(
+  flags: StatusFlags,
+  work: (r: PredictionReader) => Promise<T>,
+): Promise<T> {
+  if (flags.api !== undefined) {
+    const [{ apiClient }, p] = await Promise.all([
+      import("./api-fit.js"),
+      import("./api-predict.js"),
+    ]);
+    const api = apiClient(flags.api);
+    return work({
+      read: (id) => p.predictionStatus(api, id),
+      // The same answer's shape; a prediction's state may also be "writing".
+      cancel: (id) =>
+        api.cancelRun("predictions", id) as Promise<unknown> as Promise<CancelPredictResult>,
+    });
+  }
+  return withPredictClient(flags, async (client) => {
+    const c = await predictCluster();
+    return work({
+      async read(id) {
+        const status = await client.predictions.read(id);
+        if (status === null) throw c.unknownPredictError(id, client.prefix);
+        return status;
+      },
+      cancel: (id) => c.cancelPredict(client, id),
+    });
+  });
+}
+
 /** Runs `work` with a predict client of the cluster the flags name. */
 async function withPredictClient<T>(
   flags: ClusterFlags,
@@ -98,11 +139,9 @@ export function statusCommand(print: (text: string) => void): Command {
   addApiOption(addClusterOptions(cmd));
   return cmd.action(async (fitId: string, flags: StatusFlags) => {
     if (isPredictId(fitId)) {
-      await withPredictClient(flags, async (client) => {
-        const c = await predictCluster();
-        if (flags.cancel === true) await c.cancelPredict(client, fitId);
-        const status = await client.predictions.read(fitId);
-        if (status === null) throw c.unknownPredictError(fitId, client.prefix);
+      await withPredictionReader(flags, async (reader) => {
+        if (flags.cancel === true) await reader.cancel(fitId);
+        const status = await reader.read(fitId);
         print(flags.json === true ? JSON.stringify(status, null, 2) : formatPredictStatus(status));
       });
       return;
@@ -124,8 +163,8 @@ export function cancelCommand(print: (text: string) => void): Command {
   addApiOption(addClusterOptions(cmd));
   return cmd.action(async (fitId: string, flags: StatusFlags) => {
     if (isPredictId(fitId)) {
-      await withPredictClient(flags, async (client) => {
-        const r = await (await predictCluster()).cancelPredict(client, fitId);
+      await withPredictionReader(flags, async (reader) => {
+        const r = await reader.cancel(fitId);
         const text = r.cancelled
           ? `${fitId} cancelled` +
             (r.jobsRemoved ? "; its queued jobs were removed" : "; its running jobs end shortly")

@@ -34,6 +34,7 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorMeaning>> = Object.fre
   [ErrorCodes.IO_ERROR]: { exitStatus: 1, httpStatus: 502, retried: true },
   [ErrorCodes.OUTPUT_IN_USE]: { exitStatus: 1, httpStatus: 409, retried: true },
   [ErrorCodes.CANCELLED]: { exitStatus: 1, httpStatus: 409, retried: false },
+  [ErrorCodes.NOT_FINISHED]: { exitStatus: 1, httpStatus: 409, retried: false },
   [ErrorCodes.JOB_FAILED]: { exitStatus: 1, httpStatus: 500, retried: false },
   [ErrorCodes.MODEL_MISMATCH]: { exitStatus: 1, httpStatus: 422, retried: false },
   [ErrorCodes.MODEL_INVALID]: { exitStatus: 1, httpStatus: 422, retried: false },

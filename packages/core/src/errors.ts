@@ -31,6 +31,8 @@ export const ErrorCodes = {
   OUTPUT_IN_USE: "OUTPUT_IN_USE",
   /** A cluster fit was cancelled. */
   CANCELLED: "CANCELLED",
+  /** A run's result was asked for before it succeeded (it is queued, running, failed or cancelled). */
+  NOT_FINISHED: "NOT_FINISHED",
   /** A cluster job crashed or stalled past its retries; the message names the job. */
   JOB_FAILED: "JOB_FAILED",
   /** A model's input does not fit the images (shape, channels or layout); the message names both shapes. */

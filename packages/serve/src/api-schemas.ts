@@ -99,6 +99,11 @@ export const runSchema = {
       properties: { code: nullable(str), message: str, job: str },
     }),
     artifact: nullable(str),
+    model: { ...str, description: "a prediction's model, as submitted (predictions only)" },
+    partsReused: {
+      ...int,
+      description: "a prediction's parts kept from an earlier try (predictions only)",
+    },
     links: { $ref: "#/components/schemas/Links" },
   },
   additionalProperties: false,

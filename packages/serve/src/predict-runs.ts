@@ -95,5 +95,7 @@ function predictView(s: PredictStatus): RunView {
     n: s.state === "succeeded" ? s.images - s.skipped : null,
     failure: s.failure,
     artifact: s.manifest,
+    model: s.model,
+    partsReused: s.partsReused,
   };
 }

@@ -35,6 +35,10 @@ export interface RunView {
   readonly n: number | null;
   readonly failure: { code: string | null; message: string; job: string } | null;
   readonly artifact: string | null;
+  /** A prediction's model, as submitted (predictions only). */
+  readonly model?: string;
+  /** A prediction's parts kept from an earlier try (predictions only). */
+  readonly partsReused?: number;
 }
 
 /** What cancelling did. */

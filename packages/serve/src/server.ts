@@ -15,6 +15,7 @@ import { addAdminBoard } from "./admin-board.js";
 import { authorize } from "./auth.js";
 import { addConsoleRoutes } from "./console.js";
 import { fitRuns } from "./fit-runs.js";
+import { addPredictionRowsRoute } from "./prediction-rows.js";
 import { predictRuns } from "./predict-runs.js";
 import { PREDICT_QUEUE_NAMES, PredictClient } from "@featurewise/predict/cluster/client";
 import { IdempotencyStore } from "./idempotency.js";
@@ -93,10 +94,8 @@ export async function startServer(input: ServeOptions): Promise<FeaturewiseServe
     { parseAs: "string" },
     (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
   );
-  const kinds = [
-    fitRuns(client, options.storage),
-    predictRuns(predictClient, options.storage),
-  ] as RunKind<unknown>[];
+  const predictions = predictRuns(predictClient, options.storage) as RunKind<unknown>;
+  const kinds = [fitRuns(client, options.storage), predictions] as RunKind<unknown>[];
   const metrics = new ServeMetrics(QUEUE_NAMES, (q) => client.queue(q).getJobCounts(), kinds);
 
   app.setErrorHandler((err, request, reply) => sendProblem(reply, request, err));
@@ -142,6 +141,7 @@ export async function startServer(input: ServeOptions): Promise<FeaturewiseServe
   const idempotency = new IdempotencyStore(redis, options.prefix);
   for (const kind of kinds)
     addRunRoutes(table, kind, { allow, idempotency, metrics, eventPollMs: options.eventPollMs });
+  addPredictionRowsRoute(table, predictions, options.storage);
   addServiceRoutes(table, { redis, allow, storage: options.storage, metrics });
   await addAdminBoard(
     app,

@@ -1,0 +1,170 @@
+/**
+ * `featurewise predict --api <url>`, and `status`/`cancel --api` for
+ * prediction ids: the prediction's side of {@link ApiClient}. Answers are
+ * turned back into what the Redis path gives (a PredictStatus, a
+ * PredictResult), so the output is the same as `predict --redis`'s.
+ */
+import { ErrorCodes, FeaturewiseError, type FlagValue } from "@featurewise/core";
+import type { PredictManifest, PredictResult } from "@featurewise/predict";
+import type { PredictStatus } from "@featurewise/predict/cluster/client";
+import { absolute, type ApiClient } from "./api-client.js";
+import { apiClient } from "./api-fit.js";
+import { ClusterProgressLine, predictProgressStatus } from "./cluster-progress.js";
+import { formatPredictSummary, predictSummaryJson } from "./summary.js";
+
+/** How `predict --api` was asked to run. */
+export interface ApiPredictFlags {
+  readonly api: string;
+  readonly detach: boolean;
+  readonly json: boolean;
+}
+
+/**
+ * The body of `POST /v1/predictions`: `predict`'s flags as given, in
+ * camelCase (`{model, stats, out, batchSize: "64", topK: "5", …}`; the
+ * server reads them as `predict` does). Every request is built here, so its
+ * form is decided in one place. Local locations are made absolute (the
+ * workers do not share this process' directory); `stats: false` is
+ * `--no-stats`.
+ */
+export function predictRequestBody(
+  source: string,
+  flags: Readonly<Record<string, FlagValue>>,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = { source: absolute(source), ...flags };
+  for (const field of ["model", "stats", "out", "labels"]) {
+    const value = flags[field];
+    if (typeof value === "string") body[field] = absolute(value);
+  }
+  return body;
+}
+
+/** The run as `/v1/predictions/{id}` shows it (the fields read here). */
+interface PredictionAnswer {
+  id: string;
+  state: PredictStatus["state"];
+  source: string;
+  out: string;
+  model?: string;
+  partsReused?: number;
+  submittedAt: string;
+  updatedAt: string;
+  progress: {
+    partsDone: number;
+    partsTotal: number | null;
+    imagesDone: number;
+    imagesTotal: number | null;
+    skipped: number;
+    imagesPerSecond: number | null;
+    etaSeconds: number | null;
+  };
+  failure: PredictStatus["failure"];
+  artifact: string | null;
+}
+
+const path = (id: string, tail = ""): string => `/v1/predictions/${encodeURIComponent(id)}${tail}`;
+
+/** Submits a prediction of `source` with `predict`'s flags; returns its id. */
+export async function submitPrediction(
+  client: ApiClient,
+  source: string,
+  flags: Readonly<Record<string, FlagValue>>,
+): Promise<string> {
+  const body = predictRequestBody(source, flags);
+  const r = (await client.call("POST", "/v1/predictions", body)) as { id: string };
+  return r.id;
+}
+
+/** A prediction's record as `status` shows it. @throws FeaturewiseError NOT_FOUND */
+export async function predictionStatus(client: ApiClient, id: string): Promise<PredictStatus> {
+  const r = (await client.call("GET", path(id))) as PredictionAnswer;
+  return {
+    predictId: r.id,
+    state: r.state,
+    source: r.source,
+    out: r.out,
+    model: r.model ?? "",
+    submittedAt: Date.parse(r.submittedAt),
+    updatedAt: Date.parse(r.updatedAt),
+    partsTotal: r.progress.partsTotal,
+    partsDone: r.progress.partsDone,
+    partsReused: r.partsReused ?? 0,
+    imagesTotal: r.progress.imagesTotal,
+    images: r.progress.imagesDone,
+    skipped: r.progress.skipped,
+    imagesPerSecond: r.progress.imagesPerSecond ?? 0,
+    etaSeconds: r.progress.etaSeconds,
+    failure: r.failure,
+    manifest: r.artifact,
+  };
+}
+
+/** A succeeded prediction's manifest and output location. */
+export async function predictionResult(client: ApiClient, id: string): Promise<PredictResult> {
+  const r = (await client.call("GET", path(id, "/artifact"))) as {
+    location: string;
+    manifest: PredictManifest;
+  };
+  return { manifest: r.manifest, location: r.location };
+}
+
+/**
+ * `featurewise predict --api <url>`: submits the prediction to `featurewise
+ * serve`, then prints its id (`--detach`) or follows its events with the
+ * same progress line and summary as `predict --redis`.
+ */
+export async function runApiPredict(
+  source: string,
+  predictFlags: Readonly<Record<string, FlagValue>>,
+  flags: ApiPredictFlags,
+  print: (text: string) => void,
+): Promise<void> {
+  const client = apiClient(flags.api);
+  const predictId = await submitPrediction(client, source, predictFlags);
+  process.stderr.write(`featurewise: submitted ${predictId} to ${flags.api}\n`);
+  if (flags.detach) {
+    print(flags.json ? JSON.stringify({ predictId, state: "queued" }, null, 2) : predictId);
+    return;
+  }
+  const line = new ClusterProgressLine();
+  const onInterrupt = (): void => {
+    line.clear();
+    process.stderr.write(
+      `featurewise: ${predictId} goes on running on the cluster; ` +
+        `featurewise status ${predictId} --api ${flags.api} | featurewise cancel ${predictId} --api ${flags.api}\n`,
+    );
+    process.exit(130);
+  };
+  process.once("SIGINT", onInterrupt);
+  try {
+    const status = await client.followRun(
+      "predictions",
+      predictId,
+      () => predictionStatus(client, predictId),
+      (s) => line.update({ status: predictProgressStatus(s), connected: true, noWorkers: false }),
+    );
+    line.clear();
+    if (status.state !== "succeeded") throw failedError(status);
+    const result = await predictionResult(client, predictId);
+    print(
+      flags.json
+        ? JSON.stringify({ predictId, ...predictSummaryJson(result) }, null, 2)
+        : formatPredictSummary(result),
+    );
+  } finally {
+    process.off("SIGINT", onInterrupt);
+    line.clear();
+  }
+}
+
+/** The error a prediction that did not succeed ends with, as `predict --redis` words it (predict-outcome.ts). */
+function failedError(s: PredictStatus): FeaturewiseError {
+  if (s.state === "cancelled")
+    return new FeaturewiseError(ErrorCodes.CANCELLED, `predict ${s.predictId} was cancelled`);
+  const f = s.failure;
+  return new FeaturewiseError(
+    f?.code ?? ErrorCodes.JOB_FAILED,
+    `predict ${s.predictId} failed: ${f === null ? "unknown reason" : f.message}` +
+      (f !== null && f.job !== "" ? ` (job ${f.job})` : ""),
+  );
+}
