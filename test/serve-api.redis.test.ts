@@ -11,7 +11,13 @@ import { uploadFiles } from "./helpers/s3-datasets.js";
 import { startS3Server, type S3Server } from "./helpers/s3-server.js";
 import { readEvents, startServe, type ServeProcess, type SseEvent } from "./helpers/serve.js";
 import { startWorker, tearDownCluster, type WorkerProcess } from "./helpers/workers.js";
-import { clusterFit, embeddedFit, expectSameArtifact, summaryOf } from "./helpers/workers-fit.js";
+import {
+  clusterFit,
+  embeddedFit,
+  expectSameArtifact,
+  expectSameStatsJson,
+  summaryOf,
+} from "./helpers/workers-fit.js";
 
 // End to end over HTTP: a real `featurewise serve`, real workers, Redis and
 // s3rver; every answer is recorded and validated against /openapi.json.
@@ -142,6 +148,7 @@ describe("featurewise serve: fits over HTTP", () => {
     expect(artifact.body.stats.n).toBe(COUNT);
     expect(artifact.body.files.mean).toBe(`file://${viaApi}/mean.npy`);
     await expectSameArtifact(viaCli, viaApi);
+    expectSameStatsJson(viaCli, viaApi);
 
     // Replays: all of it, and after the second change.
     expect(states(await followEvents(id, "0-0"))).toEqual(ALL_STATES);
@@ -256,6 +263,7 @@ describe("featurewise serve: fits over HTTP", () => {
     });
     expect(stable(overApi)).toEqual(stable(overRedis as unknown as Record<string, unknown>));
     await expectSameArtifact(viaRedis, viaApi);
+    expectSameStatsJson(viaRedis, viaApi);
     const fitId = overApi["fitId"] as string;
     const statusApi = await runCliOk(["status", fitId, "--json", "--api", server.url], env);
     const statusRedis = await runCliOk([
@@ -320,6 +328,21 @@ describe("featurewise serve: fits over HTTP", () => {
     const list = await api.call("GET", "/v1/predictions", { token });
     expect(list.body.items.map((r: { id: string }) => r.id)).toContain(id);
     expect((await api.call("GET", `/v1/predictions/${id}/artifact`, { token })).status).toBe(404);
+    // Rows: the route's errors (a succeeded prediction's rows: serve-predict.redis.test.ts).
+    const rows = await api.call("GET", `/v1/predictions/${id}/rows`, { token });
+    expect(rows.status).toBe(409);
+    expect(rows.body.code).toBe("NOT_FINISHED");
+    const unknownRows = await api.call(
+      "GET",
+      "/v1/predictions/predict-20200101-000000-abcdef/rows",
+      {
+        token,
+      },
+    );
+    expect(unknownRows.status).toBe(404);
+    expect((await api.call("GET", `/v1/predictions/${id}/rows?limit=0`, { token })).status).toBe(
+      400,
+    );
     expect((await api.call("GET", `/v1/fits/${id}`, { token })).status).toBe(404);
   });
 

@@ -89,3 +89,19 @@ export async function expectSameArtifact(
     expect(a.equals(b), `${name} differs`).toBe(true);
   }
 }
+
+/**
+ * Asserts that two local artifacts' stats.json say the same apart from
+ * their timings (which differ between runs of the same fit).
+ */
+export function expectSameStatsJson(localDir: string, otherDir: string): void {
+  const read = (dir: string): unknown => {
+    const doc = JSON.parse(readFileSync(path.join(dir, "stats.json"), "utf8")) as {
+      timings?: unknown;
+    };
+    expect(doc.timings, `${dir}/stats.json has timings`).toBeDefined();
+    delete doc.timings;
+    return doc;
+  };
+  expect(read(otherDir)).toEqual(read(localDir));
+}

@@ -33,13 +33,18 @@ export interface RunFailure {
 export const RUN_EVENTS_CAP = 64;
 
 // KEYS[1] = record, KEYS[2] = its event log; ARGV = new state, then field/value pairs.
-// No change once final. Each change is published on the record's key (see
-// RunStateStore.channel) and appended to the event log (see RunStateStore.events).
+// No change once final. Each call is published on the record's key (see
+// RunStateStore.channel); a change of state is also appended to the event log
+// (see RunStateStore.events). Setting the same state again with other fields
+// (predict's plan marks its output prepared while "planning"; a retried job)
+// is not a change: logged, it would show a client "planning" twice.
 const SET_STATE = `
 local s = redis.call('HGET', KEYS[1], 'state')
 if not s or s == 'succeeded' or s == 'failed' or s == 'cancelled' then return 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[1], unpack(ARGV, 2))
-redis.call('XADD', KEYS[2], 'MAXLEN', ${RUN_EVENTS_CAP}, '*', 'state', ARGV[1], unpack(ARGV, 2))
+if s ~= ARGV[1] then
+  redis.call('XADD', KEYS[2], 'MAXLEN', ${RUN_EVENTS_CAP}, '*', 'state', ARGV[1], unpack(ARGV, 2))
+end
 redis.call('PUBLISH', KEYS[1], ARGV[1])
 return 1`;
 
