@@ -92,15 +92,19 @@ export async function expectSameArtifact(
 
 /**
  * Asserts that two local artifacts' stats.json say the same apart from
- * their timings (which differ between runs of the same fit).
+ * when they were made and how long it took (`createdAt`, `timings`: they
+ * differ between runs of the same fit).
  */
 export function expectSameStatsJson(localDir: string, otherDir: string): void {
   const read = (dir: string): unknown => {
     const doc = JSON.parse(readFileSync(path.join(dir, "stats.json"), "utf8")) as {
       timings?: unknown;
+      createdAt?: unknown;
     };
     expect(doc.timings, `${dir}/stats.json has timings`).toBeDefined();
+    expect(doc.createdAt, `${dir}/stats.json has createdAt`).toBeDefined();
     delete doc.timings;
+    delete doc.createdAt;
     return doc;
   };
   expect(read(otherDir)).toEqual(read(localDir));
