@@ -332,6 +332,36 @@ describe("featurewise serve: predictions over HTTP", () => {
     expect(unknown.stderr).toMatch(/no predict predict-20200101-000000-abcdef/);
   });
 
+  it("rows read the same from jsonl and npy parts as from parquet (npy without top-k columns: the best 5 of the scores)", async () => {
+    const parquet = await api.call("GET", `/v1/predictions/${id}/rows?limit=1000`, { token });
+    const expected = parquet.body.rows as ApiRow[];
+    for (const format of ["jsonl", "npy"]) {
+      const out = path.join(work, `pred-${format}`);
+      const submitted = await api.call("POST", "/v1/predictions", {
+        token,
+        // --top-k writes columns to parquet and jsonl only; npy keeps the scores.
+        body: { ...predictionBody(out), format, topK: format === "npy" ? undefined : 3 },
+      });
+      const fid = submitted.body.id as string;
+      const end = await followEvents(fid);
+      expect(states(end).at(-1), `${format}: ${JSON.stringify(end.at(-1)?.data)}`).toBe(
+        "succeeded",
+      );
+      const page = await api.call("GET", `/v1/predictions/${fid}/rows?limit=1000`, { token });
+      expect(page.body).toMatchObject({ format, rowsTotal: COUNT, next: null });
+      const rows = page.body.rows as ApiRow[];
+      expect(rows.map((r) => [r.part, r.key])).toEqual(expected.map((r) => [r.part, r.key]));
+      expect(rows.map((r) => r.index.slice(0, 3))).toEqual(expected.map((r) => r.index));
+      const scoreDiff = Math.max(
+        ...rows.flatMap((r, i) =>
+          r.score.slice(0, 3).map((v, k) => Math.abs(v! - expected[i]!.score[k]!)),
+        ),
+      );
+      expect(scoreDiff, format).toBeLessThan(1e-6);
+      expect(rows[0]!.index, format).toHaveLength(format === "npy" ? 5 : 3);
+    }
+  });
+
   it("a prediction over HTTP into S3 equals the embedded one in a folder", async () => {
     const submitted = await api.call("POST", "/v1/predictions", {
       token,
