@@ -10,6 +10,7 @@
  * setting) is set by whoever starts it (the fit's `startClusterWorker`).
  */
 import { availableParallelism } from "node:os";
+import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { ChildPool, Worker, type Job } from "bullmq";
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
@@ -188,6 +189,11 @@ function watchJobs(
       const final = err.name === "UnrecoverableError" || (await job.getState()) === "failed";
       log(`${job.id} ${final ? "failed" : "will be retried"}: ${err.message}`);
       if (!final || runId === null) return;
+      // Failed by a child (BullMQ's failParentOnFailure, "child … failed"):
+      // the child's own worker records the cause, with its code, as it
+      // fails. This is the fallback when that worker died first; written a
+      // moment later, it does not win the race (the first failure stays).
+      if (job.deferredFailure) await delay(CHILD_FAILURE_GRACE_MS);
       const failed = await hooks.runs.fail(runId, {
         code: err.code ?? null,
         message: err.message,
@@ -200,6 +206,9 @@ function watchJobs(
   worker.on("lockRenewalFailed", (ids) => log(`lock renewal failed for ${ids.join(", ")}`));
   worker.on("error", (err) => logError(`Redis or queue error (retrying): ${err.message}`));
 }
+
+/** How long a parent failed by its child waits before recording the run's failure itself. */
+const CHILD_FAILURE_GRACE_MS = 2000;
 
 /** A log that drops a line it already printed in the last `ms` (a Redis outage repeats its error per queue and reconnect). */
 function onceEvery(ms: number, log: (line: string) => void): (line: string) => void {

@@ -176,11 +176,13 @@ async function endedByJobs<S extends WatchedStatus, R>(
     if (state === "completed" && ref === run.finalJob)
       return run.succeededByJob(status, job.returnvalue);
     if (state === "failed") {
-      const failure = status.failure ?? {
-        code: null,
-        message: job.failedReason,
-        job: job.id ?? "",
-      };
+      // The record read a moment ago may have missed the failure its worker just wrote.
+      const failure = (await run.read())?.failure ??
+        status.failure ?? {
+          code: null,
+          message: job.failedReason,
+          job: job.id ?? "",
+        };
       // Every kind's record has a "failed" state and a RunFailure of this shape.
       return { ...status, state: "failed", failure } as S;
     }
