@@ -8,10 +8,9 @@ import {
   type FitClient,
   type FitStatus,
 } from "@featurewise/fit/cluster/client";
-import { FINAL_STATES } from "@featurewise/queue/client";
 import type { Storage } from "@featurewise/storage";
 import { fitResultSchema } from "./api-schemas.js";
-import { progressOf, type RunKind, type RunView } from "./run-kind.js";
+import { runView, type RunKind, type RunView } from "./run-kind.js";
 
 /** The fit's run kind on `client`, reading artifacts through `storage`. */
 export function fitRuns(client: FitClient, storage: Storage): RunKind<FitOptions> {
@@ -52,30 +51,7 @@ export function fitRuns(client: FitClient, storage: Storage): RunKind<FitOptions
   };
 }
 
-/** A fit's record as the API shows it. */
+/** A fit's record as the API shows it (its shards are the run's parts). */
 function fitView(s: FitStatus): RunView {
-  const final = FINAL_STATES.includes(s.state);
-  return {
-    id: s.fitId,
-    kind: "fit",
-    state: s.state,
-    final,
-    source: s.source,
-    out: s.out,
-    submittedAt: new Date(s.submittedAt).toISOString(),
-    updatedAt: new Date(s.updatedAt).toISOString(),
-    progress: progressOf({
-      partsDone: s.shardsDone,
-      partsTotal: s.shardsTotal,
-      imagesDone: s.images,
-      imagesTotal: s.imagesTotal,
-      skipped: s.skipped,
-      submittedAt: s.submittedAt,
-      updatedAt: s.updatedAt,
-      final,
-    }),
-    n: s.state === "succeeded" ? s.images - s.skipped : null,
-    failure: s.failure,
-    artifact: s.artifact,
-  };
+  return runView("fit", { ...s, id: s.fitId, partsDone: s.shardsDone, partsTotal: s.shardsTotal });
 }

@@ -12,9 +12,8 @@ import {
   type PredictClient,
   type PredictStatus,
 } from "@featurewise/predict/cluster/client";
-import { FINAL_STATES } from "@featurewise/queue/client";
 import type { Storage } from "@featurewise/storage";
-import { progressOf, type RunKind, type RunView } from "./run-kind.js";
+import { runView, type RunKind, type RunView } from "./run-kind.js";
 
 /** The result of a succeeded prediction: its manifest and where its parts are. */
 export const predictionResultSchema = {
@@ -71,30 +70,10 @@ export function predictRuns(client: PredictClient, storage: Storage): RunKind<Pr
   };
 }
 
+/** A prediction's record as the API shows it, with its model and reused parts. */
 function predictView(s: PredictStatus): RunView {
-  const final = FINAL_STATES.includes(s.state);
   return {
-    id: s.predictId,
-    kind: "predict",
-    state: s.state,
-    final,
-    source: s.source,
-    out: s.out,
-    submittedAt: new Date(s.submittedAt).toISOString(),
-    updatedAt: new Date(s.updatedAt).toISOString(),
-    progress: progressOf({
-      partsDone: s.partsDone,
-      partsTotal: s.partsTotal,
-      imagesDone: s.images,
-      imagesTotal: s.imagesTotal,
-      skipped: s.skipped,
-      submittedAt: s.submittedAt,
-      updatedAt: s.updatedAt,
-      final,
-    }),
-    n: s.state === "succeeded" ? s.images - s.skipped : null,
-    failure: s.failure,
-    artifact: s.manifest,
+    ...runView("predict", { ...s, id: s.predictId, artifact: s.manifest }),
     model: s.model,
     partsReused: s.partsReused,
   };

@@ -5,7 +5,7 @@
  * (run-routes.ts), the console and the OpenAPI document are built from it,
  * so a second kind is one more object, not more routes.
  */
-import type { RunEvent } from "@featurewise/queue/client";
+import { FINAL_STATES, type RunEvent } from "@featurewise/queue/client";
 
 /** A run's progress as the API shows it. */
 export interface RunProgress {
@@ -79,31 +79,53 @@ export interface RunKind<Options> {
   result(view: RunView): Promise<Record<string, unknown>>;
 }
 
-/** A progress block from counters and times (epoch ms). */
-export function progressOf(c: {
-  partsDone: number;
-  partsTotal: number | null;
-  imagesDone: number;
-  imagesTotal: number | null;
-  skipped: number;
-  submittedAt: number;
-  updatedAt: number;
-  final: boolean;
-}): RunProgress {
-  const end = c.final ? c.updatedAt : Date.now();
-  const seconds = (end - c.submittedAt) / 1000;
-  const rate = c.imagesDone > 0 && seconds > 0 ? c.imagesDone / seconds : null;
+/** What every kind's run record holds, under the API's names (times in epoch ms). */
+export interface RunRecord {
+  readonly id: string;
+  readonly state: string;
+  readonly source: string;
+  readonly out: string;
+  readonly submittedAt: number;
+  readonly updatedAt: number;
+  readonly partsDone: number;
+  readonly partsTotal: number | null;
+  readonly images: number;
+  readonly imagesTotal: number | null;
+  readonly skipped: number;
+  readonly failure: RunView["failure"];
+  readonly artifact: string | null;
+}
+
+/** A run as the API shows it, from its record; images/s and ETA since submission. */
+export function runView(kind: string, r: RunRecord): RunView {
+  const final = (FINAL_STATES as readonly string[]).includes(r.state);
+  const end = final ? r.updatedAt : Date.now();
+  const seconds = (end - r.submittedAt) / 1000;
+  const rate = r.images > 0 && seconds > 0 ? r.images / seconds : null;
   const eta =
-    rate !== null && c.imagesTotal !== null && !c.final
-      ? Math.max(0, (c.imagesTotal - c.imagesDone) / rate)
+    rate !== null && r.imagesTotal !== null && !final
+      ? Math.max(0, (r.imagesTotal - r.images) / rate)
       : null;
   return {
-    partsDone: c.partsDone,
-    partsTotal: c.partsTotal,
-    imagesDone: c.imagesDone,
-    imagesTotal: c.imagesTotal,
-    skipped: c.skipped,
-    imagesPerSecond: rate === null ? null : Math.round(rate * 10) / 10,
-    etaSeconds: eta === null ? null : Math.round(eta),
+    id: r.id,
+    kind,
+    state: r.state,
+    final,
+    source: r.source,
+    out: r.out,
+    submittedAt: new Date(r.submittedAt).toISOString(),
+    updatedAt: new Date(r.updatedAt).toISOString(),
+    progress: {
+      partsDone: r.partsDone,
+      partsTotal: r.partsTotal,
+      imagesDone: r.images,
+      imagesTotal: r.imagesTotal,
+      skipped: r.skipped,
+      imagesPerSecond: rate === null ? null : Math.round(rate * 10) / 10,
+      etaSeconds: eta === null ? null : Math.round(eta),
+    },
+    n: r.state === "succeeded" ? r.images - r.skipped : null,
+    failure: r.failure,
+    artifact: r.artifact,
   };
 }
