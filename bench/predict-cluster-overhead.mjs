@@ -7,13 +7,12 @@
 // Redis: REDIS_URL, else 127.0.0.1:6379 when it answers, else a redis-server on a free port.
 // Not a test: it prints a table (and checks that every part is byte-identical in every run).
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { writeSyntheticImages } from "@featurewise/dataset";
-import { deletePrefix, findRedis, startWorker } from "./lib/cluster.mjs";
+import { loadAverage, printOverheadTable, startBenchCluster } from "./lib/cluster.mjs";
+import { syntheticPngs } from "./lib/data.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -26,16 +25,11 @@ const { values: args } = parseArgs({
 });
 const count = Number(args.count);
 const size = Number(args.size);
-const data = `bench/data/png-${count}-${size}`;
-if (!existsSync(data)) {
-  console.error(`writing ${count} deterministic ${size}x${size} RGB PNGs to ${data}/ ...`);
-  await writeSyntheticImages(data, { count, height: size, width: size });
-}
+const data = await syntheticPngs(count, size);
 const BIN = "packages/cli/bin/featurewise.js";
 const MODEL = "fixtures/models/cifar-cnn/model.onnx";
 const work = mkdtempSync(path.join(os.tmpdir(), "fw-predict-cluster-bench-"));
 const artifact = path.join(work, "artifact");
-const prefix = `fwbench-${randomBytes(3).toString("hex")}`;
 const threads = args.threads === undefined ? [] : ["--threads", args.threads];
 
 const fit = spawnSync(BIN, ["fit", data, "--std", "--out", artifact], {
@@ -44,12 +38,9 @@ const fit = spawnSync(BIN, ["fit", data, "--std", "--out", artifact], {
 });
 if (fit.status !== 0) throw new Error(`fit failed: ${fit.stderr}`);
 
-const redis = await findRedis();
-const env = { ...process.env, REDIS_URL: redis.url, FEATUREWISE_QUEUE_PREFIX: prefix };
-const workers = [];
+const benchCluster = await startBenchCluster(BIN, Number(args.workers));
+const { redis, env } = benchCluster;
 try {
-  for (let i = 0; i < Number(args.workers); i++)
-    workers.push(await startWorker(BIN, `bench-${i + 1}`, env));
   const rows = [];
   const time = (mode, run, runEnv) => {
     const out = path.join(work, `${mode}-${run}`.replace(/\W+/g, "-"));
@@ -75,39 +66,15 @@ try {
     const cluster = time("cluster", run, env);
     for (const other of run === 1 ? [cluster, cold] : [cluster]) sameParts(embedded, other);
   }
-  const median = (mode) => {
-    const s = rows
-      .filter((r) => r.mode === mode)
-      .map((r) => r.seconds)
-      .sort((a, b) => a - b);
-    return s[Math.floor(s.length / 2)];
-  };
-  const e = median("embedded");
-  const c = median("cluster");
-  const load = os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ");
   console.log(
     `\npredict cluster overhead — ${count} ${size}x${size} PNGs, cifar-cnn (onnx), std artifact, ` +
       `${Number(args.workers)} worker processes${args.threads ? `, --threads ${args.threads}` : ""}, Redis ${redis.origin} — ` +
-      `${os.cpus().length} cores, node ${process.version}, load average ${load}, ${new Date().toISOString()}`,
+      `${os.cpus().length} cores, node ${process.version}, load average ${loadAverage()}, ${new Date().toISOString()}`,
   );
-  console.log("| mode | runs | median seconds | images/s | ÷ embedded |");
-  console.log("|---|---|---|---|---|");
-  console.log(`| embedded | ${args.runs} | ${e.toFixed(2)} | ${(count / e).toFixed(0)} | 1.00 |`);
-  console.log(
-    `| cluster (workers warm) | ${args.runs} | ${c.toFixed(2)} | ${(count / c).toFixed(0)} | ${(c / e).toFixed(2)} |`,
-  );
-  const first = rows[0].seconds;
-  console.log(
-    `| cluster, first run after the workers started | 1 | ${first.toFixed(2)} | ${(count / first).toFixed(0)} | ${(first / e).toFixed(2)} |`,
-  );
+  printOverheadTable(rows, count, "run");
   console.log("parts: byte-identical between embedded and cluster in every run");
 } finally {
-  await Promise.all(workers.map((w) => w.stop()));
-  await deletePrefix(redis.url, prefix);
-  await redis.stop();
+  await benchCluster.stop();
   rmSync(work, { recursive: true, force: true });
 }
 

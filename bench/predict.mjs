@@ -17,7 +17,8 @@ import { existsSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { DecodePool, writeSyntheticImages } from "@featurewise/dataset";
+import { DecodePool } from "@featurewise/dataset";
+import { syntheticPngs } from "./lib/data.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -39,15 +40,6 @@ const hasTime = existsSync(TIME);
 const uptime = () => spawnSync("uptime", { encoding: "utf8" }).stdout.trim();
 const uptimeBefore = uptime();
 console.error(`uptime before: ${uptimeBefore}`);
-
-async function images(n) {
-  const dir = `bench/data/png-${n}-32`;
-  if (!existsSync(dir)) {
-    console.error(`writing ${n} deterministic 32x32 RGB PNGs to ${dir}/ ...`);
-    await writeSyntheticImages(dir, { count: n, height: 32, width: 32 });
-  }
-  return dir;
-}
 
 /** Runs a command that prints JSON; its wall time, and its CPU seconds where /usr/bin/time is. */
 function run(cmd, argv) {
@@ -77,7 +69,7 @@ if (!existsSync(path.join(modelDir, "model.onnx"))) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const data = await images(count);
+const data = await syntheticPngs(count, 32);
 const stats = "bench/data/stats-predict";
 if (!existsSync(path.join(stats, "stats.json"))) {
   run(BIN, ["fit", data, "--center", "--std", "--out", stats, "--json"]);
@@ -199,7 +191,7 @@ if (!args["skip-tfjs"])
 
 const smallRow = predict(
   `featurewise predict, onnx, ${small} images`,
-  await images(small),
+  await syntheticPngs(small, 32),
   "model.onnx",
   "onnx",
   small,

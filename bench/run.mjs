@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
-import { writeSyntheticImages } from "@featurewise/dataset";
+import { syntheticPngs } from "./lib/data.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -17,11 +17,7 @@ const { values: args } = parseArgs({
 });
 const count = Number(args.count);
 const size = Number(args.size);
-const data = `bench/data/png-${count}-${size}`;
-if (!existsSync(data)) {
-  console.error(`writing ${count} deterministic ${size}x${size} RGB PNGs to ${data}/ ...`);
-  await writeSyntheticImages(data, { count, height: size, width: size });
-}
+const data = await syntheticPngs(count, size);
 
 const python = ["python3", "/usr/bin/python3"].find(
   (exe) => spawnSync(exe, ["-c", "import numpy, PIL"]).status === 0,

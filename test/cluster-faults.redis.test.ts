@@ -1,18 +1,17 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSyntheticImages } from "@featurewise/dataset";
 import { runCli } from "./helpers/cli.js";
-import { deletePrefix, uniquePrefix, useRedis, type TestRedis } from "./helpers/redis.js";
+import { useRedis, type TestRedis } from "./helpers/redis.js";
 import {
   activeJobs,
   jobAttempts,
   jobTimes,
   pollUntil,
-  startWorker,
-  stopWorkers,
   type WorkerProcess,
+  TestClusters,
 } from "./helpers/workers.js";
 import {
   BINARY_FILES,
@@ -29,24 +28,7 @@ let clean: string;
 let bad: string;
 let big: string;
 const BAD_KEY = "class-0000/img-0000250.png"; // in shard-000005 at 50 images a shard
-const prefixes: string[] = [];
-const running: WorkerProcess[] = [];
-
-/** A fresh queue prefix and workers on it; all are stopped and cleaned up after the file. */
-async function cluster(
-  name: string,
-  specs: Array<{ name: string; args?: string[] }>,
-): Promise<{ prefix: string; workers: WorkerProcess[] }> {
-  const prefix = uniquePrefix(name);
-  prefixes.push(prefix);
-  const workers = await Promise.all(
-    specs.map((s) =>
-      startWorker({ redisUrl: redis.url, prefix, name: s.name, args: s.args ?? [] }),
-    ),
-  );
-  running.push(...workers);
-  return { prefix, workers };
-}
+const clusters = new TestClusters();
 
 beforeAll(async () => {
   redis = await useRedis();
@@ -61,18 +43,13 @@ beforeAll(async () => {
   writeFileSync(file, readFileSync(file).subarray(0, 40)); // a truncated PNG
 }, 120_000);
 
-afterAll(async () => {
-  await stopWorkers(running);
-  for (const p of prefixes) await deletePrefix(redis.url, p);
-  await redis?.stop();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => clusters.tearDown(redis, work));
 
 const ZCA_FILES = [...BINARY_FILES, "zca_whitening_matrix.npy"];
 
 describe("cluster failures", () => {
   it("survives SIGKILL of a worker holding a shard, and of one holding a reduce: bit-identical", async () => {
-    const { prefix, workers } = await cluster("crash", [
+    const { prefix, workers } = await clusters.start(redis.url, "crash", [
       {
         name: "shard-holder",
         args: ["--queues", "shard", "--faults", '{"holdMs":{"shard":1500}}'],
@@ -105,8 +82,7 @@ describe("cluster failures", () => {
       "a reduce node held by reduce-holder",
     );
     expect(await reduceHolder.signal("SIGKILL")).toBeNull();
-    const healthy3 = await startWorker({ redisUrl: redis.url, prefix, name: "healthy-3" });
-    running.push(healthy3);
+    await clusters.addWorker({ redisUrl: redis.url, prefix, name: "healthy-3" });
 
     const summary = summaryOf(await fit.done);
     expect(summary).toMatchObject({ fitId, n: 2000, skipped: 0 });
@@ -126,7 +102,7 @@ describe("cluster failures", () => {
 
   it("keeps renewing the lock of a finalize that computes for seconds (js eigh, D=768, 500 ms lock)", async () => {
     const lock = ["--lock-duration", "500", "--stalled-interval", "250"];
-    const { prefix, workers } = await cluster("lock", [
+    const { prefix, workers } = await clusters.start(redis.url, "lock", [
       { name: "lock-1", args: lock },
       { name: "lock-2", args: lock },
     ]);
@@ -155,7 +131,7 @@ describe("cluster failures", () => {
   it("runs shards while the coordinator lists; the flow added after they finished takes them in", async () => {
     // Each coordinator holds 1.5 s after queuing its 40 shards, before it adds the flow.
     const hold = ["--faults", '{"holdMs":{"coordinator":1500}}'];
-    const { prefix } = await cluster("stream", [
+    const { prefix } = await clusters.start(redis.url, "stream", [
       { name: "stream-1", args: hold },
       { name: "stream-2", args: hold },
     ]);
@@ -175,7 +151,7 @@ describe("cluster failures", () => {
   describe("a corrupt image", () => {
     let prefix: string;
     beforeAll(async () => {
-      ({ prefix } = await cluster("corrupt", [
+      ({ prefix } = await clusters.start(redis.url, "corrupt", [
         { name: "flaky", args: ["--faults", '{"failFirstAttempt":["shard-000005"]}'] },
       ]));
     });

@@ -5,7 +5,7 @@
  * restarted (append-only file) mid-run. Each run completes, byte-identical
  * to the embedded predict of the same plan, every key once.
  */
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
@@ -13,22 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSyntheticImages } from "@featurewise/dataset";
 import { runCliOk } from "./helpers/cli.js";
 import { MODELS } from "./helpers/predict.js";
-import {
-  deletePrefix,
-  startRedisServer,
-  uniquePrefix,
-  useRedis,
-  type RedisServer,
-  type TestRedis,
-} from "./helpers/redis.js";
-import {
-  activeJobs,
-  jobAttempts,
-  pollUntil,
-  startWorker,
-  stopWorkers,
-  type WorkerProcess,
-} from "./helpers/workers.js";
+import { startRedisServer, useRedis, type RedisServer, type TestRedis } from "./helpers/redis.js";
+import { activeJobs, jobAttempts, pollUntil, TestClusters } from "./helpers/workers.js";
 import {
   clusterPredictWithId,
   embeddedPredict,
@@ -43,8 +29,7 @@ let images: string;
 let artifact: string;
 let embedded: string;
 let allKeys: string[];
-const prefixes: string[] = [];
-const running: WorkerProcess[] = [];
+const clusters = new TestClusters();
 
 function predictArgs(out: string): string[] {
   return [
@@ -66,20 +51,6 @@ function predictArgs(out: string): string[] {
   ];
 }
 
-async function cluster(
-  url: string,
-  name: string,
-  specs: Array<{ name: string; args?: string[] }>,
-): Promise<{ prefix: string; workers: WorkerProcess[] }> {
-  const prefix = uniquePrefix(name);
-  prefixes.push(prefix);
-  const workers = await Promise.all(
-    specs.map((s) => startWorker({ redisUrl: url, prefix, name: s.name, args: s.args ?? [] })),
-  );
-  running.push(...workers);
-  return { prefix, workers };
-}
-
 /** The run finished whole: the embedded predict's bytes, every image's key exactly once. */
 async function expectWhole(out: string): Promise<void> {
   expect(await expectSamePrediction(embedded, out)).toBe(8);
@@ -99,16 +70,11 @@ beforeAll(async () => {
   await embeddedPredict(predictArgs(embedded));
 }, 120_000);
 
-afterAll(async () => {
-  await stopWorkers(running);
-  for (const p of prefixes) await deletePrefix(redis.url, p);
-  await redis?.stop();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => clusters.tearDown(redis, work));
 
 describe("predict on the cluster survives crashes", () => {
   it("SIGKILL of a worker holding a part it has written: the part is taken again, the run completes whole", async () => {
-    const { prefix, workers } = await cluster(redis.url, "kill-part", [
+    const { prefix, workers } = await clusters.start(redis.url, "kill-part", [
       {
         name: "part-holder",
         args: ["--queues", "predict", "--faults", '{"holdMs":{"predict":1500}}'],
@@ -134,7 +100,7 @@ describe("predict on the cluster survives crashes", () => {
   }, 180_000);
 
   it("SIGKILL of the worker writing the manifest: another writes it, the run completes whole", async () => {
-    const { prefix, workers } = await cluster(redis.url, "kill-manifest", [
+    const { prefix, workers } = await clusters.start(redis.url, "kill-manifest", [
       {
         name: "manifest-holder",
         args: ["--queues", "predict-manifest", "--faults", '{"holdMs":{"predict-manifest":1500}}'],
@@ -154,7 +120,7 @@ describe("predict on the cluster survives crashes", () => {
       "the manifest held by manifest-holder",
     );
     expect(await workers[0]!.signal("SIGKILL")).toBeNull();
-    running.push(await startWorker({ redisUrl: redis.url, prefix, name: "healthy" }));
+    await clusters.addWorker({ redisUrl: redis.url, prefix, name: "healthy" });
     expect(predictSummaryOf(await run.done)).toMatchObject({ n: 800, parts: 8 });
     await expectWhole(out);
     const attempts = await jobAttempts(
@@ -173,14 +139,14 @@ describe("predict on the cluster survives crashes", () => {
       server = await startRedisServer({ appendonly: true });
     });
     afterAll(async () => {
-      await stopWorkers(running.splice(0));
+      await clusters.stopWorkers();
       await server?.stop();
     });
 
     it("the run completes whole after Redis comes back from its append-only file", async () => {
       // Each part holds its lock 300 ms longer, so the run is still going when Redis goes.
       const hold = ["--faults", '{"holdMs":{"predict":300}}'];
-      const { prefix } = await cluster(server.url, "restart", [
+      const { prefix } = await clusters.start(server.url, "restart", [
         { name: "r1", args: hold },
         { name: "r2", args: hold },
       ]);

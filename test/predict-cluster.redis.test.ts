@@ -6,21 +6,15 @@
  * on a part's worker) fails its run with the reason while the workers go on
  * serving other runs.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSyntheticImages } from "@featurewise/dataset";
 import { runCli, runCliOk } from "./helpers/cli.js";
 import { MODELS } from "./helpers/predict.js";
-import { deletePrefix, uniquePrefix, useRedis, type TestRedis } from "./helpers/redis.js";
-import {
-  jobAttempts,
-  pollUntil,
-  startWorker,
-  stopWorkers,
-  type WorkerProcess,
-} from "./helpers/workers.js";
+import { useRedis, type TestRedis } from "./helpers/redis.js";
+import { jobAttempts, pollUntil, TestClusters } from "./helpers/workers.js";
 import {
   clusterPredictWithId,
   embeddedPredict,
@@ -33,23 +27,7 @@ let work: string;
 let images: string;
 let artifact: string;
 const CIFAR = path.join(MODELS, "cifar-cnn");
-const prefixes: string[] = [];
-const running: WorkerProcess[] = [];
-
-async function cluster(
-  name: string,
-  specs: Array<{ name: string; args?: string[] }>,
-): Promise<{ prefix: string; workers: WorkerProcess[] }> {
-  const prefix = uniquePrefix(name);
-  prefixes.push(prefix);
-  const workers = await Promise.all(
-    specs.map((s) =>
-      startWorker({ redisUrl: redis.url, prefix, name: s.name, args: s.args ?? [] }),
-    ),
-  );
-  running.push(...workers);
-  return { prefix, workers };
-}
+const clusters = new TestClusters();
 
 /** The predict flags every run here shares (device and threads named: the same run id as embedded). */
 function predictArgs(out: string, model = CIFAR): string[] {
@@ -98,16 +76,11 @@ beforeAll(async () => {
   await runCliOk(["fit", images, "--std", "--out", artifact], { REDIS_URL: "" });
 }, 120_000);
 
-afterAll(async () => {
-  await stopWorkers(running);
-  for (const p of prefixes) await deletePrefix(redis.url, p);
-  await redis?.stop();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => clusters.tearDown(redis, work));
 
 describe("predict on the cluster", () => {
   it("3 workers: parts byte-identical to the embedded predict; a thread loads the model once for all its jobs and runs", async () => {
-    const { prefix, workers } = await cluster("predict", [
+    const { prefix, workers } = await clusters.start(redis.url, "predict", [
       { name: "p1" },
       { name: "p2" },
       { name: "p3" },
@@ -131,7 +104,7 @@ describe("predict on the cluster", () => {
 
   it("--detach prints the id; status shows parts done/total, images/s and ETA; cancel stops the run", async () => {
     // Each part holds its lock 800 ms after writing, so the run is still going when looked at.
-    const { prefix } = await cluster("status", [
+    const { prefix } = await clusters.start(redis.url, "status", [
       { name: "slow", args: ["--faults", '{"holdMs":{"predict":800}}'] },
     ]);
     const out = path.join(work, "detached");
@@ -173,7 +146,10 @@ describe("predict on the cluster", () => {
   }, 120_000);
 
   it("a model that cannot load (corrupt, other input, missing) fails its run with the reason, unretried; the workers serve the next run", async () => {
-    const { prefix, workers } = await cluster("bad-model", [{ name: "b1" }, { name: "b2" }]);
+    const { prefix, workers } = await clusters.start(redis.url, "bad-model", [
+      { name: "b1" },
+      { name: "b2" },
+    ]);
     const corrupt = path.join(work, "corrupt.onnx");
     writeFileSync(corrupt, "this is not a model");
     const cases = [
@@ -208,7 +184,7 @@ describe("predict on the cluster", () => {
 
   it("a model that breaks after planning fails the run at its parts (MODEL_INVALID); that worker then serves another run", async () => {
     // Planning and parts on different workers: the part worker starts after the model broke.
-    const { prefix } = await cluster("part-model", [
+    const { prefix } = await clusters.start(redis.url, "part-model", [
       { name: "planner", args: ["--queues", "predict-plan,predict-manifest"] },
     ]);
     const modelDir = path.join(work, "changing-model");
@@ -228,13 +204,12 @@ describe("predict on the cluster", () => {
       "the run planned",
     );
     writeFileSync(modelFile, "truncated");
-    const gpuLike = await startWorker({
+    const gpuLike = await clusters.addWorker({
       redisUrl: redis.url,
       prefix,
       name: "parts-only",
       args: ["--queues", "predict"],
     });
-    running.push(gpuLike);
     const failed = await pollUntil(
       async () => {
         const s = await cliJson<StatusJson>(prefix, ["status", id]);

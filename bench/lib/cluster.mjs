@@ -1,6 +1,9 @@
-// What the cluster benches share: finding a Redis, starting worker processes, cleaning a queue prefix.
+// What the cluster benches share: finding a Redis, starting worker processes, cleaning a queue
+// prefix, and the table that holds cluster runs against embedded ones.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
+import os from "node:os";
 import { Redis } from "ioredis";
 
 /** Starts `featurewise worker --name <name> ...args` and resolves once it is ready. */
@@ -83,4 +86,67 @@ export async function deletePrefix(url, p) {
     if (keys.length > 0) await r.del(...keys);
   } while (cursor !== "0");
   r.disconnect();
+}
+
+/**
+ * A cluster for one bench: a Redis ({@link findRedis}), a fresh queue prefix
+ * and `count` ready `featurewise worker` processes serving it. `env` points a
+ * CLI command at it; `stop` stops the workers, deletes the prefix and gives
+ * the Redis back.
+ */
+export async function startBenchCluster(bin, count) {
+  const prefix = `fwbench-${randomBytes(3).toString("hex")}`;
+  const redis = await findRedis();
+  const env = { ...process.env, REDIS_URL: redis.url, FEATUREWISE_QUEUE_PREFIX: prefix };
+  const workers = [];
+  const stop = async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await deletePrefix(redis.url, prefix);
+    await redis.stop();
+  };
+  try {
+    for (let i = 0; i < count; i++) workers.push(await startWorker(bin, `bench-${i + 1}`, env));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { redis, prefix, env, stop };
+}
+
+/** The load averages now, as the benches print them: "1.05 0.80 0.52". */
+export function loadAverage() {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+}
+
+/**
+ * Prints the table of a bench that timed the same `count` images embedded and
+ * on the cluster (`rows`: { mode: "embedded" | "cluster" | other, seconds },
+ * the first of them the cluster's first after its workers started): each
+ * mode's median, and that first one, against the embedded median. `first`
+ * names what ran ("fit", "run").
+ */
+export function printOverheadTable(rows, count, first) {
+  const median = (mode) => {
+    const s = rows
+      .filter((r) => r.mode === mode)
+      .map((r) => r.seconds)
+      .sort((a, b) => a - b);
+    return s[Math.floor(s.length / 2)];
+  };
+  const runs = rows.filter((r) => r.mode === "embedded").length;
+  const e = median("embedded");
+  const c = median("cluster");
+  const f = rows[0].seconds;
+  console.log("| mode | runs | median seconds | images/s | ÷ embedded |");
+  console.log("|---|---|---|---|---|");
+  console.log(`| embedded | ${runs} | ${e.toFixed(2)} | ${(count / e).toFixed(0)} | 1.00 |`);
+  console.log(
+    `| cluster (workers warm) | ${runs} | ${c.toFixed(2)} | ${(count / c).toFixed(0)} | ${(c / e).toFixed(2)} |`,
+  );
+  console.log(
+    `| cluster, first ${first} after the workers started | 1 | ${f.toFixed(2)} | ${(count / f).toFixed(0)} | ${(f / e).toFixed(2)} |`,
+  );
 }

@@ -1,12 +1,8 @@
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import type { ObjectStore } from "@featurewise/storage";
-import { runCli, type CliRun } from "./cli.js";
-
-const BIN = fileURLToPath(new URL("../../packages/cli/bin/featurewise.js", import.meta.url));
+import { runCli, runCliFinding, type CliRun } from "./cli.js";
 
 /** The artifact files that must be byte-identical between embedded and cluster fits. */
 export const BINARY_FILES = ["mean.npy", "std.npy", "moments.fwm", "stats.npz"] as const;
@@ -48,24 +44,12 @@ export function clusterFitWithId(
   args: readonly string[],
   env: Record<string, string> = {},
 ): { fitId: Promise<string>; done: Promise<CliRun> } {
-  const child = spawn(BIN, ["fit", ...args, "--redis", redisUrl, "--json"], {
-    env: { ...process.env, ...env, FEATUREWISE_QUEUE_PREFIX: prefix },
-  });
-  let stdout = "";
-  let stderr = "";
-  let found: (id: string) => void = () => {};
-  const fitId = new Promise<string>((resolve) => (found = resolve));
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
-    const m = /submitted fit (\S+)/.exec(stderr);
-    if (m !== null) found(m[1]!);
-  });
-  const done = new Promise<CliRun>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-  return { fitId, done };
+  const { found, done } = runCliFinding(
+    ["fit", ...args, "--redis", redisUrl, "--json"],
+    { ...env, FEATUREWISE_QUEUE_PREFIX: prefix },
+    /submitted fit (\S+)/,
+  );
+  return { fitId: found, done };
 }
 
 /** Parses a successful run's `--json` summary, failing with its stderr otherwise. */

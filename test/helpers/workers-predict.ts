@@ -1,10 +1,9 @@
 /** Running `featurewise predict` embedded and on the cluster in tests, and comparing their outputs. */
-import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "vitest";
 import type { ObjectStore } from "@featurewise/storage";
-import { BIN, runCli, type CliRun } from "./cli.js";
+import { runCli, runCliFinding, type CliRun } from "./cli.js";
 
 /** The `predict --json` summary fields the tests look at. */
 export interface PredictSummary {
@@ -34,24 +33,12 @@ export function clusterPredictWithId(
   args: readonly string[],
   env: Record<string, string> = {},
 ): { predictId: Promise<string>; done: Promise<CliRun> } {
-  const child = spawn(BIN, ["predict", ...args, "--redis", redisUrl, "--json"], {
-    env: { ...process.env, ...env, FEATUREWISE_QUEUE_PREFIX: prefix },
-  });
-  let stdout = "";
-  let stderr = "";
-  let found: (id: string) => void = () => {};
-  const predictId = new Promise<string>((resolve) => (found = resolve));
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
-    const m = /submitted (predict-\S+)/.exec(stderr);
-    if (m !== null) found(m[1]!);
-  });
-  const done = new Promise<CliRun>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-  return { predictId, done };
+  const { found, done } = runCliFinding(
+    ["predict", ...args, "--redis", redisUrl, "--json"],
+    { ...env, FEATUREWISE_QUEUE_PREFIX: prefix },
+    /submitted (predict-\S+)/,
+  );
+  return { predictId: found, done };
 }
 
 /** Parses a successful run's `--json` summary, failing with its stderr otherwise. */

@@ -1,11 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { deletePrefix } from "./redis.js";
-
-const BIN = fileURLToPath(new URL("../../packages/cli/bin/featurewise.js", import.meta.url));
+import { BIN } from "./cli.js";
+import { deletePrefix, uniquePrefix } from "./redis.js";
 
 /** A `featurewise worker` child process. */
 export interface WorkerProcess {
@@ -209,4 +207,64 @@ export async function tearDownCluster(
     await redis.stop();
   }
   if (work !== undefined) rmSync(work, { recursive: true, force: true });
+}
+
+/** A worker of a {@link TestClusters} cluster: its name and more `featurewise worker` arguments. */
+export interface ClusterWorkerSpec {
+  readonly name: string;
+  readonly args?: readonly string[];
+}
+
+/**
+ * The clusters of a test file that starts several on one Redis: each a
+ * fresh queue prefix with workers of its own, started at once. The file's
+ * `afterAll` hands all of them back with {@link TestClusters.tearDown}.
+ */
+export class TestClusters {
+  private readonly prefixes: string[] = [];
+  private readonly workers: WorkerProcess[] = [];
+
+  /** A fresh prefix (`uniquePrefix(name)`) on `redisUrl` and a ready worker for each of `specs`. */
+  async start(
+    redisUrl: string,
+    name: string,
+    specs: readonly ClusterWorkerSpec[],
+  ): Promise<{ prefix: string; workers: WorkerProcess[] }> {
+    const prefix = uniquePrefix(name);
+    this.prefixes.push(prefix);
+    const workers = await Promise.all(
+      specs.map((s) => startWorker({ redisUrl, prefix, name: s.name, args: s.args ?? [] })),
+    );
+    this.workers.push(...workers);
+    return { prefix, workers };
+  }
+
+  /** One more worker on a cluster of these (after a kill, say); stopped with the others. */
+  async addWorker(spec: WorkerSpec): Promise<WorkerProcess> {
+    const worker = await startWorker(spec);
+    this.workers.push(worker);
+    return worker;
+  }
+
+  /** Stops the workers started so far (before a Redis of a test's own goes away). */
+  async stopWorkers(): Promise<void> {
+    await stopWorkers(this.workers.splice(0));
+  }
+
+  /**
+   * Stops every worker, deletes every prefix on the file's Redis (those on
+   * a Redis of a test's own went with it), gives that Redis back and
+   * removes the file's temporary folder.
+   */
+  async tearDown(
+    redis: { url: string; stop(): Promise<void> } | undefined,
+    work: string | undefined,
+  ): Promise<void> {
+    await this.stopWorkers();
+    if (redis !== undefined) {
+      for (const p of this.prefixes) await deletePrefix(redis.url, p);
+      await redis.stop();
+    }
+    if (work !== undefined) rmSync(work, { recursive: true, force: true });
+  }
 }

@@ -1,9 +1,8 @@
-import { redactRedisUrl } from "@featurewise/queue/settings";
 import { type FitOptions } from "@featurewise/fit";
 import { FitClient, submitFit, watchFit } from "@featurewise/fit/cluster/client";
 import type { Storage } from "@featurewise/storage";
-import { ClusterProgressLine } from "./cluster-progress.js";
 import { clusterFlagsFor, clusterTarget } from "./cluster-options.js";
+import { announceSubmitted, followRun } from "./follow-run.js";
 import { fitSummaryJson, formatFitSummary } from "./summary.js";
 
 /** How `fit` was asked to use the cluster. */
@@ -33,48 +32,25 @@ export async function runClusterFit(
   const client = await FitClient.connect(target.redisUrl, target.prefix);
   try {
     const fitId = await submitFit(client, options);
-    process.stderr.write(
-      `featurewise: submitted fit ${fitId} to ${redactRedisUrl(target.redisUrl)} (queue prefix "${target.prefix}")\n`,
-    );
+    const run = {
+      id: fitId,
+      named: `fit ${fitId}`,
+      waiter: "the fit",
+      reach: clusterFlagsFor(target, flags.redis === undefined),
+    };
+    announceSubmitted(run, target);
     if (flags.detach) {
       print(flags.json ? JSON.stringify({ fitId, state: "queued" }, null, 2) : fitId);
       return;
     }
-    const line = new ClusterProgressLine();
-    // Ctrl-C stops watching, not the fit.
-    const onInterrupt = (): void => {
-      line.clear();
-      const reach = clusterFlagsFor(target, flags.redis === undefined);
-      process.stderr.write(
-        `featurewise: fit ${fitId} goes on running on the cluster; ` +
-          `featurewise status ${fitId} ${reach} | featurewise cancel ${fitId} ${reach}\n`,
-      );
-      process.exit(130);
-    };
-    process.once("SIGINT", onInterrupt);
-    try {
-      let warned = false;
-      const result = await watchFit(client, storage, fitId, (p) => {
-        if (p.noWorkers && !warned) {
-          warned = true;
-          line.clear();
-          process.stderr.write(
-            `featurewise: warning: no worker serves queue prefix "${target.prefix}" yet; ` +
-              `the fit waits until one starts (featurewise worker --redis ...)\n`,
-          );
-        }
-        line.update(p);
-      });
-      line.clear();
-      print(
-        flags.json
-          ? JSON.stringify({ fitId, ...fitSummaryJson(result) }, null, 2)
-          : formatFitSummary(result),
-      );
-    } finally {
-      process.off("SIGINT", onInterrupt);
-      line.clear();
-    }
+    const result = await followRun(run, target, (onProgress) =>
+      watchFit(client, storage, fitId, onProgress),
+    );
+    print(
+      flags.json
+        ? JSON.stringify({ fitId, ...fitSummaryJson(result) }, null, 2)
+        : formatFitSummary(result),
+    );
   } finally {
     await client.close();
   }

@@ -1,8 +1,8 @@
 import type { PredictOptions } from "@featurewise/core";
-import { redactRedisUrl } from "@featurewise/queue/settings";
 import type { Storage } from "@featurewise/storage";
-import { ClusterProgressLine, predictProgressStatus } from "./cluster-progress.js";
+import { predictProgressStatus } from "./cluster-progress.js";
 import { clusterFlagsFor, clusterTarget } from "./cluster-options.js";
+import { announceSubmitted, followRun } from "./follow-run.js";
 import { formatPredictSummary, predictSummaryJson } from "./summary.js";
 
 /** How `predict` was asked to use the cluster. */
@@ -39,48 +39,27 @@ export async function runClusterPredict(
   const client = await PredictClient.connect(target.redisUrl, target.prefix);
   try {
     const predictId = await submitPredict(client, options);
-    process.stderr.write(
-      `featurewise: submitted ${predictId} to ${redactRedisUrl(target.redisUrl)} (queue prefix "${target.prefix}")\n`,
-    );
+    const run = {
+      id: predictId,
+      named: predictId,
+      waiter: "the run",
+      reach: clusterFlagsFor(target, flags.redis === undefined),
+    };
+    announceSubmitted(run, target);
     if (flags.detach) {
       print(flags.json ? JSON.stringify({ predictId, state: "queued" }, null, 2) : predictId);
       return;
     }
-    const line = new ClusterProgressLine();
-    // Ctrl-C stops watching, not the run.
-    const onInterrupt = (): void => {
-      line.clear();
-      const reach = clusterFlagsFor(target, flags.redis === undefined);
-      process.stderr.write(
-        `featurewise: ${predictId} goes on running on the cluster; ` +
-          `featurewise status ${predictId} ${reach} | featurewise cancel ${predictId} ${reach}\n`,
-      );
-      process.exit(130);
-    };
-    process.once("SIGINT", onInterrupt);
-    try {
-      let warned = false;
-      const result = await watchPredict(client, storage, predictId, (p) => {
-        if (p.noWorkers && !warned) {
-          warned = true;
-          line.clear();
-          process.stderr.write(
-            `featurewise: warning: no worker serves queue prefix "${target.prefix}" yet; ` +
-              `the run waits until one starts (featurewise worker --redis ...)\n`,
-          );
-        }
-        line.update({ ...p, status: predictProgressStatus(p.status) });
-      });
-      line.clear();
-      print(
-        flags.json
-          ? JSON.stringify({ predictId, ...predictSummaryJson(result) }, null, 2)
-          : formatPredictSummary(result),
-      );
-    } finally {
-      process.off("SIGINT", onInterrupt);
-      line.clear();
-    }
+    const result = await followRun(run, target, (onProgress) =>
+      watchPredict(client, storage, predictId, (p) =>
+        onProgress({ ...p, status: predictProgressStatus(p.status) }),
+      ),
+    );
+    print(
+      flags.json
+        ? JSON.stringify({ predictId, ...predictSummaryJson(result) }, null, 2)
+        : formatPredictSummary(result),
+    );
   } finally {
     await client.close();
   }

@@ -32,3 +32,25 @@ export function selectBackend(
   }
   return selectLinalgBackend(requested, options);
 }
+
+/**
+ * The backends a long-lived thread (a worker's sandbox thread) loads, each
+ * once: jobs name theirs, "auto" standing for the worker's `--backend`.
+ */
+export class LoadedBackends {
+  private readonly loaded = new Map<string, SelectedBackend>();
+
+  /** @param workerBackend - what "auto" means on this worker */
+  constructor(private readonly workerBackend: string) {}
+
+  /** The backend `requested`, loaded on first use. @throws as {@link selectBackend} */
+  get(requested: string): SelectedBackend {
+    const name = requested === "auto" ? this.workerBackend : requested;
+    let b = this.loaded.get(name);
+    if (b === undefined) {
+      b = selectBackend(name);
+      this.loaded.set(name, b);
+    }
+    return b;
+  }
+}

@@ -28,7 +28,7 @@ export {
 } from "./decode-stream.js";
 export { runInOrder } from "./ordered-pool.js";
 export { BufferPool } from "./buffer-pool.js";
-export { BACKEND_NAMES, selectBackend, type SelectedBackend } from "./backends.js";
+export { BACKEND_NAMES, LoadedBackends, selectBackend, type SelectedBackend } from "./backends.js";
 export { checkFitOutput, checkTransformOutput } from "./output-checks.js";
 export { ARTIFACT_LOCK_KEY, ArtifactLock, type ArtifactLockOptions } from "./artifact-lock.js";
 export { putParts } from "./put-parts.js";

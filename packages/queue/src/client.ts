@@ -28,3 +28,4 @@ export {
 } from "./run-watch.js";
 export { childJobOptions, jobOptions, newRunId } from "./job-options.js";
 export { removeRunJobs, type JobRef } from "./remove-run-jobs.js";
+export { runFailedError } from "./run-failed-error.js";

@@ -13,6 +13,7 @@ export {
 } from "./cluster-worker.js";
 export {
   defineJob,
+  runIdIn,
   type AnyJobKind,
   type JobEnvironment,
   type JobInfo,
@@ -24,3 +25,4 @@ export { JobRegistry, loadJobRegistry } from "./job-registry.js";
 export { isPermanentError, toJobError, unknownJobName, type JobError } from "./job-errors.js";
 export { injectFaults, parseFaultPlan, type FaultPlan } from "./faults.js";
 export { RunGuard, runEndedError } from "./run-guard.js";
+export { PlanningContext } from "./planning-context.js";

@@ -85,3 +85,14 @@ export type AnyJobKind = JobKind<any, any, any>;
 export function defineJob<P, R, C>(kind: JobKind<P, R, C>): JobKind<P, R, C> {
   return kind;
 }
+
+/**
+ * A kind's `runId`: the run its jobs' data names in `field` ("fitId",
+ * "predictId"), read before the data is validated (null when it is not a string).
+ */
+export function runIdIn(field: string): (data: unknown) => string | null {
+  return (data) => {
+    const id = (data as Record<string, unknown> | null)?.[field];
+    return typeof id === "string" ? id : null;
+  };
+}

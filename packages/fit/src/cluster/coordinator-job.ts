@@ -1,26 +1,15 @@
-import type { FlowProducer, Queue } from "bullmq";
 import { flatSize } from "@featurewise/core";
 import { openSource, withoutItems, type ShardSpec } from "@featurewise/dataset";
-import type { Storage } from "@featurewise/storage";
 import { FitPlan } from "../fit-plan.js";
 import { checkFitOutput, folderWalk } from "@featurewise/pipeline";
 import { buildFitFlow, childJobOptions, validateFlow } from "./fit-flow.js";
 import { jobIds, planKey, shardKeys } from "./fit-names.js";
-import { injectFaults, type FaultPlan } from "@featurewise/queue";
-import { FINAL_STATES, type FitStateStore } from "./fit-state.js";
-import { fitEndedError } from "./fit-ended-error.js";
+import { injectFaults, runEndedError, type PlanningContext } from "@featurewise/queue";
+import type { FitStateStore } from "./fit-state.js";
 import { parsePayload, type CoordinatorPayload, type ShardPayload } from "./payloads.js";
 
-/** What the coordinator needs from its worker process. */
-export interface CoordinatorContext {
-  readonly storage: Storage;
-  readonly flows: FlowProducer;
-  readonly fits: FitStateStore;
-  /** The finalize queue (to take a fit's flow back out if the fit ended while it was added). */
-  readonly finalize: Queue;
-  /** Test-only fault injection. */
-  readonly faults: FaultPlan | null;
-}
+/** What the coordinator needs from its worker process (the flow's root is the finalize job). */
+export type CoordinatorContext = PlanningContext<FitStateStore>;
 
 /** What a coordinator job returns. */
 export interface CoordinatorJobResult {
@@ -46,7 +35,7 @@ export async function runCoordinatorJob(
   ctx: CoordinatorContext,
 ): Promise<CoordinatorJobResult> {
   const { options, fitId } = p;
-  if (!(await ctx.fits.setState(fitId, "planning"))) throw fitEndedError(fitId, "over");
+  if (!(await ctx.runs.setState(fitId, "planning"))) throw runEndedError(fitId, "over");
   const source = openSource(options.source, ctx.storage, folderWalk(options));
   const store = ctx.storage.open(options.out);
   await checkFitOutput(store, options.source);
@@ -110,18 +99,6 @@ export async function runCoordinatorJob(
     retry: p.retry,
   });
   validateFlow(flow);
-  const started = await ctx.fits.setState(fitId, "running", {
-    shardsTotal: shards.length,
-    imagesTotal: listed ?? "",
-  });
-  if (!started) throw fitEndedError(fitId, "over");
-  await ctx.flows.add(flow);
-  // A shard that failed for good while the flow was being added would leave
-  // its parents waiting: the fit has ended (failed), so take the flow out.
-  const after = await ctx.fits.read(fitId);
-  if (after !== null && FINAL_STATES.includes(after.state) && after.state !== "succeeded") {
-    await ctx.finalize.remove(jobIds.finalize(fitId), { removeChildren: true }).catch(() => 0);
-    throw fitEndedError(fitId, after.state);
-  }
+  await ctx.addFlow(fitId, flow, { shardsTotal: shards.length, imagesTotal: listed ?? "" });
   return { shards: shards.length, listed };
 }

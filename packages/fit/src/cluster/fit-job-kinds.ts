@@ -5,14 +5,17 @@
  * and `finalize` (the Keras math and the artifact). Each keeps the fit's
  * record (fit-state.ts) current through its hooks.
  */
-import { FlowProducer, Queue } from "bullmq";
-import { Storage } from "@featurewise/storage";
-import { runCoordinatorJob, type CoordinatorContext } from "./coordinator-job.js";
+import { runCoordinatorJob } from "./coordinator-job.js";
 import { runFinalizeJob, type FinalizeJobResult } from "./finalize-job.js";
 import { jobIds } from "./fit-names.js";
-import { FINAL_STATES, FitStateStore } from "./fit-state.js";
-import { defineJob, type AnyJobKind, type JobEnvironment } from "@featurewise/queue";
-import { fitEndedError } from "./fit-ended-error.js";
+import { FitStateStore } from "./fit-state.js";
+import {
+  defineJob,
+  PlanningContext,
+  runIdIn,
+  type AnyJobKind,
+  type JobEnvironment,
+} from "@featurewise/queue";
 import { parsePayload } from "./payloads.js";
 import { runReduceJob } from "./reduce-job.js";
 import { runShardJob, type ShardJobResult } from "./shard-job.js";
@@ -20,18 +23,9 @@ import { ThreadRuntime } from "./thread-runtime.js";
 import { trimShardPayloads } from "./trim-shard-payloads.js";
 
 /** Every fit job's data names its fit. */
-function fitIdOf(data: unknown): string | null {
-  const id = (data as { fitId?: unknown } | null)?.fitId;
-  return typeof id === "string" ? id : null;
-}
+const fitIdOf = runIdIn("fitId");
 
 const threadRuntime = (env: JobEnvironment): ThreadRuntime => new ThreadRuntime(env.settings);
-
-/** The coordinator's context: the worker's connection, a flow producer, the finalize queue. */
-interface MainContext extends CoordinatorContext {
-  readonly connection: NonNullable<JobEnvironment["connection"]>;
-  readonly prefix: string;
-}
 
 export const coordinatorJob = defineJob({
   queue: "coordinator",
@@ -39,35 +33,18 @@ export const coordinatorJob = defineJob({
   parse: (data) => parsePayload("coordinator", data),
   runId: fitIdOf,
   where: () => "coordinator",
-  context(env): MainContext {
-    const connection = env.connection;
-    if (connection === null) throw new Error("the coordinator runs on the main thread");
-    const prefix = env.settings.prefix;
-    const finalize = new Queue("finalize", { connection, prefix });
-    finalize.on("error", () => {}); // reported by the calls that hit it
-    return {
-      connection,
-      prefix,
-      storage: new Storage(env.settings.storage),
-      flows: new FlowProducer({ connection, prefix }),
-      fits: new FitStateStore(connection, prefix),
-      finalize,
-      faults: env.settings.faults,
-    };
-  },
-  async close(ctx) {
-    await ctx.flows.close();
-    await ctx.finalize.close();
-    ctx.storage.close();
-  },
+  context: (env) =>
+    new PlanningContext(
+      env,
+      "finalize",
+      (connection, prefix) => new FitStateStore(connection, prefix),
+    ),
+  close: (ctx) => ctx.close(),
   async run(p, ctx) {
-    const status = await ctx.fits.read(p.fitId);
-    if (status !== null && FINAL_STATES.includes(status.state))
-      throw fitEndedError(p.fitId, status.state);
+    const status = await ctx.runs.read(p.fitId);
     // A coordinator that ran again after adding the flow (its worker died) has nothing left to do.
-    const root = `${ctx.prefix}:finalize:${jobIds.finalize(p.fitId)}`;
-    if (status !== null && (await ctx.connection.exists(root)) === 1)
-      return { shards: status.shardsTotal ?? 0, listed: status.imagesTotal };
+    if (!(await ctx.needsPlanning(p.fitId, status?.state, jobIds.finalize(p.fitId))))
+      return { shards: status?.shardsTotal ?? 0, listed: status?.imagesTotal ?? null };
     return runCoordinatorJob(p, ctx);
   },
 });

@@ -11,7 +11,7 @@ import { Storage } from "@featurewise/storage";
 import {
   BufferPool,
   type Decoder,
-  selectBackend,
+  LoadedBackends,
   type SelectedBackend,
 } from "@featurewise/pipeline";
 import type { JobContext } from "./job-context.js";
@@ -26,11 +26,12 @@ export class ThreadRuntime implements JobContext {
   /** A shard's accumulator and batch buffer, for the thread's next shard. */
   readonly buffers = new BufferPool(2);
   private pool: DecodePool | null = null;
-  private readonly backends = new Map<string, SelectedBackend>();
+  private readonly backends: LoadedBackends;
   private readonly guard: RunGuard;
 
   constructor(readonly settings: ThreadSettings) {
     this.storage = new Storage(settings.storage);
+    this.backends = new LoadedBackends(settings.backend);
     this.guard = new RunGuard(settings);
   }
 
@@ -61,13 +62,7 @@ export class ThreadRuntime implements JobContext {
 
   /** The backend `requested` ("auto": this worker's `--backend`), loaded once per thread. */
   backend(requested: string): SelectedBackend {
-    const name = requested === "auto" ? this.settings.backend : requested;
-    let b = this.backends.get(name);
-    if (b === undefined) {
-      b = selectBackend(name);
-      this.backends.set(name, b);
-    }
-    return b;
+    return this.backends.get(requested);
   }
 
   /**

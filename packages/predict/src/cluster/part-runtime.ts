@@ -18,7 +18,7 @@ import {
 import { DecodePool } from "@featurewise/dataset";
 import {
   readArtifact,
-  selectBackend,
+  LoadedBackends,
   type Decoder,
   type LoadedArtifact,
   type SelectedBackend,
@@ -71,11 +71,12 @@ export class PartRuntime {
   readonly worker: PredictWorkerOptions;
   readonly models: ModelCache;
   private pool: DecodePool | null = null;
-  private readonly backends = new Map<string, SelectedBackend>();
+  private readonly backends: LoadedBackends;
   private lastArtifact: { key: string; artifact: Promise<LoadedArtifact> } | null = null;
 
   constructor(readonly settings: WorkerSettings) {
     this.storage = new Storage(settings.storage);
+    this.backends = new LoadedBackends(settings.backend);
     this.guard = new RunGuard(settings);
     this.worker = predictWorkerOptions(settings.kindOptions);
     this.models = new ModelCache(this.worker.modelCacheBytes);
@@ -99,13 +100,7 @@ export class PartRuntime {
 
   /** The backend `requested` ("auto": this worker's `--backend`), loaded once per thread. */
   backend(requested: string): SelectedBackend {
-    const name = requested === "auto" ? this.settings.backend : requested;
-    let b = this.backends.get(name);
-    if (b === undefined) {
-      b = selectBackend(name);
-      this.backends.set(name, b);
-    }
-    return b;
+    return this.backends.get(requested);
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { FlowJob, FlowProducer, Queue } from "bullmq";
+import type { FlowJob } from "bullmq";
 import {
   ErrorCodes,
   FeaturewiseError,
@@ -12,9 +12,8 @@ import {
   injectFaults,
   jobOptions,
   runEndedError,
-  type FaultPlan,
+  type PlanningContext,
 } from "@featurewise/queue";
-import type { Storage } from "@featurewise/storage";
 import { manifestHead } from "../pipeline/manifest.js";
 import { modelChecksums, openModel, type RecordedModel } from "../pipeline/open-model.js";
 import { prepareOutput } from "../pipeline/run-output.js";
@@ -24,16 +23,8 @@ import { parsePredictPayload, type PartPayload, type PlanPayload } from "./paylo
 import { PREDICT_QUEUES, predictJobIds } from "./predict-names.js";
 import type { PredictStateStore } from "./predict-state.js";
 
-/** What the plan job needs from its worker process. */
-export interface PlanContext {
-  readonly storage: Storage;
-  readonly flows: FlowProducer;
-  readonly runs: PredictStateStore;
-  /** The manifest queue (to take the run's flow back out if the run ended while it was added). */
-  readonly manifests: Queue;
-  /** Test-only fault injection. */
-  readonly faults: FaultPlan | null;
-}
+/** What the plan job needs from its worker process (the flow's root is the manifest job). */
+export type PlanContext = PlanningContext<PredictStateStore>;
 
 /** What a plan job returns. */
 export interface PlanJobResult {
@@ -150,21 +141,10 @@ export async function runPlanJob(p: PlanPayload, ctx: PlanContext): Promise<Plan
       opts: jobOptions(predictJobIds.manifest(predictId), p.retry),
       children: parts,
     };
-    const started = await ctx.runs.setState(predictId, "running", {
+    await ctx.addFlow(predictId, flow, {
       partsTotal: parts.length,
       imagesTotal: listing.listed ?? "",
     });
-    if (!started) throw runEndedError(predictId, "over");
-    await ctx.flows.add(flow);
-    // A part that failed for good while the flow was being added would leave
-    // its parent waiting: the run has ended (failed), so take the flow out.
-    const after = await ctx.runs.read(predictId);
-    if (after !== null && (after.state === "failed" || after.state === "cancelled")) {
-      await ctx.manifests
-        .remove(predictJobIds.manifest(predictId), { removeChildren: true })
-        .catch(() => 0);
-      throw runEndedError(predictId, after.state);
-    }
     return { parts: parts.length, listed: listing.listed };
   } finally {
     await selected.model.dispose();

@@ -10,28 +10,23 @@
  */
 import "../builtin-runtimes.js";
 import "../output/builtin-formats.js";
-import { FlowProducer, Queue } from "bullmq";
-import { defineJob, runEndedError, type AnyJobKind, type JobEnvironment } from "@featurewise/queue";
-import { Storage } from "@featurewise/storage";
+import {
+  defineJob,
+  PlanningContext,
+  runIdIn,
+  type AnyJobKind,
+  type JobEnvironment,
+} from "@featurewise/queue";
 import { runManifestJob, type ManifestJobResult } from "./manifest-job.js";
 import { PartRuntime } from "./part-runtime.js";
 import { runPartJob, type PartJobResult } from "./part-job.js";
 import { parsePredictPayload } from "./payloads.js";
-import { runPlanJob, type PlanContext } from "./plan-job.js";
+import { runPlanJob } from "./plan-job.js";
 import { PREDICT_QUEUES, predictJobIds } from "./predict-names.js";
 import { PredictStateStore } from "./predict-state.js";
 
 /** Every predict job's data names its run. */
-function predictIdOf(data: unknown): string | null {
-  const id = (data as { predictId?: unknown } | null)?.predictId;
-  return typeof id === "string" ? id : null;
-}
-
-/** The plan job's context: the worker's connection, a flow producer, the manifest queue. */
-interface MainContext extends PlanContext {
-  readonly connection: NonNullable<JobEnvironment["connection"]>;
-  readonly prefix: string;
-}
+const predictIdOf = runIdIn("predictId");
 
 const partRuntime = (env: JobEnvironment): PartRuntime => new PartRuntime(env.settings);
 
@@ -41,35 +36,18 @@ export const predictPlanJob = defineJob({
   parse: (data) => parsePredictPayload("plan", data),
   runId: predictIdOf,
   where: () => "plan",
-  context(env): MainContext {
-    const connection = env.connection;
-    if (connection === null) throw new Error("the predict plan job runs on the main thread");
-    const prefix = env.settings.prefix;
-    const manifests = new Queue(PREDICT_QUEUES.manifest, { connection, prefix });
-    manifests.on("error", () => {}); // reported by the calls that hit it
-    return {
-      connection,
-      prefix,
-      storage: new Storage(env.settings.storage),
-      flows: new FlowProducer({ connection, prefix }),
-      runs: new PredictStateStore(connection, prefix),
-      manifests,
-      faults: env.settings.faults,
-    };
-  },
-  async close(ctx) {
-    await ctx.flows.close();
-    await ctx.manifests.close();
-    ctx.storage.close();
-  },
+  context: (env) =>
+    new PlanningContext(
+      env,
+      PREDICT_QUEUES.manifest,
+      (connection, prefix) => new PredictStateStore(connection, prefix),
+    ),
+  close: (ctx) => ctx.close(),
   async run(p, ctx) {
     const status = await ctx.runs.read(p.predictId);
-    if (status !== null && ["succeeded", "failed", "cancelled"].includes(status.state))
-      throw runEndedError(p.predictId, status.state);
     // A plan job that ran again after adding the flow (its worker died) has nothing left to do.
-    const root = `${ctx.prefix}:${PREDICT_QUEUES.manifest}:${predictJobIds.manifest(p.predictId)}`;
-    if (status !== null && (await ctx.connection.exists(root)) === 1)
-      return { parts: status.partsTotal ?? 0, listed: status.imagesTotal };
+    if (!(await ctx.needsPlanning(p.predictId, status?.state, predictJobIds.manifest(p.predictId))))
+      return { parts: status?.partsTotal ?? 0, listed: status?.imagesTotal ?? null };
     return runPlanJob(p, ctx);
   },
 });

@@ -1,4 +1,5 @@
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
+import { runFailedError } from "@featurewise/queue/client";
 import type { Storage } from "@featurewise/storage";
 import type { PredictManifest } from "../pipeline/manifest.js";
 import type { PredictStatus } from "./predict-state.js";
@@ -20,15 +21,7 @@ export function unknownPredictError(predictId: string, prefix: string): Featurew
 
 /** The error a run that did not succeed ends with: the first failure's code and message. */
 export function predictFailedError(status: PredictStatus): FeaturewiseError {
-  if (status.state === "cancelled") {
-    return new FeaturewiseError(ErrorCodes.CANCELLED, `predict ${status.predictId} was cancelled`);
-  }
-  const f = status.failure;
-  return new FeaturewiseError(
-    f?.code ?? ErrorCodes.JOB_FAILED,
-    `predict ${status.predictId} failed: ${f === null ? "unknown reason" : f.message}` +
-      (f !== null && f.job !== "" ? ` (job ${f.job})` : ""),
-  );
+  return runFailedError(status.predictId, status);
 }
 
 /** Reads the finished run's manifest.json from its output. */
