@@ -4,20 +4,15 @@
  * turned back into what the Redis path gives (a PredictStatus, a
  * PredictResult), so the output is the same as `predict --redis`'s.
  */
-import { ErrorCodes, FeaturewiseError, type FlagValue } from "@featurewise/core";
+import type { FlagValue } from "@featurewise/core";
+import { runFailedError } from "@featurewise/queue/settings";
 import type { PredictManifest, PredictResult } from "@featurewise/predict";
 import type { PredictStatus } from "@featurewise/predict/cluster/client";
 import { absolute, type ApiClient } from "./api-client.js";
-import { apiClient } from "./api-fit.js";
-import { ClusterProgressLine, predictProgressStatus } from "./cluster-progress.js";
+import { apiClient, type ApiFitFlags } from "./api-fit.js";
+import { predictProgressStatus } from "./cluster-progress.js";
+import { followRun } from "./follow-run.js";
 import { formatPredictSummary, predictSummaryJson } from "./summary.js";
-
-/** How `predict --api` was asked to run. */
-export interface ApiPredictFlags {
-  readonly api: string;
-  readonly detach: boolean;
-  readonly json: boolean;
-}
 
 /**
  * The body of `POST /v1/predictions`: `predict`'s flags as given, in
@@ -116,7 +111,7 @@ export async function predictionResult(client: ApiClient, id: string): Promise<P
 export async function runApiPredict(
   source: string,
   predictFlags: Readonly<Record<string, FlagValue>>,
-  flags: ApiPredictFlags,
+  flags: ApiFitFlags,
   print: (text: string) => void,
 ): Promise<void> {
   const client = apiClient(flags.api);
@@ -126,45 +121,20 @@ export async function runApiPredict(
     print(flags.json ? JSON.stringify({ predictId, state: "queued" }, null, 2) : predictId);
     return;
   }
-  const line = new ClusterProgressLine();
-  const onInterrupt = (): void => {
-    line.clear();
-    process.stderr.write(
-      `featurewise: ${predictId} goes on running on the cluster; ` +
-        `featurewise status ${predictId} --api ${flags.api} | featurewise cancel ${predictId} --api ${flags.api}\n`,
-    );
-    process.exit(130);
-  };
-  process.once("SIGINT", onInterrupt);
-  try {
-    const status = await client.followRun(
+  const run = { id: predictId, named: predictId, reach: `--api ${flags.api}` };
+  const status = await followRun(run, (onProgress) =>
+    client.followRun(
       "predictions",
       predictId,
       () => predictionStatus(client, predictId),
-      (s) => line.update({ status: predictProgressStatus(s), connected: true, noWorkers: false }),
-    );
-    line.clear();
-    if (status.state !== "succeeded") throw failedError(status);
-    const result = await predictionResult(client, predictId);
-    print(
-      flags.json
-        ? JSON.stringify({ predictId, ...predictSummaryJson(result) }, null, 2)
-        : formatPredictSummary(result),
-    );
-  } finally {
-    process.off("SIGINT", onInterrupt);
-    line.clear();
-  }
-}
-
-/** The error a prediction that did not succeed ends with, as `predict --redis` words it (predict-outcome.ts). */
-function failedError(s: PredictStatus): FeaturewiseError {
-  if (s.state === "cancelled")
-    return new FeaturewiseError(ErrorCodes.CANCELLED, `predict ${s.predictId} was cancelled`);
-  const f = s.failure;
-  return new FeaturewiseError(
-    f?.code ?? ErrorCodes.JOB_FAILED,
-    `predict ${s.predictId} failed: ${f === null ? "unknown reason" : f.message}` +
-      (f !== null && f.job !== "" ? ` (job ${f.job})` : ""),
+      (s) => onProgress({ status: predictProgressStatus(s), connected: true, noWorkers: false }),
+    ),
+  );
+  if (status.state !== "succeeded") throw runFailedError(predictId, status);
+  const result = await predictionResult(client, predictId);
+  print(
+    flags.json
+      ? JSON.stringify({ predictId, ...predictSummaryJson(result) }, null, 2)
+      : formatPredictSummary(result),
   );
 }

@@ -2,7 +2,7 @@ import { type FitOptions } from "@featurewise/fit";
 import { FitClient, submitFit, watchFit } from "@featurewise/fit/cluster/client";
 import type { Storage } from "@featurewise/storage";
 import { clusterFlagsFor, clusterTarget } from "./cluster-options.js";
-import { announceSubmitted, followRun } from "./follow-run.js";
+import { announceSubmitted, followRun, noWorkerWarning } from "./follow-run.js";
 import { fitSummaryJson, formatFitSummary } from "./summary.js";
 
 /** How `fit` was asked to use the cluster. */
@@ -35,15 +35,15 @@ export async function runClusterFit(
     const run = {
       id: fitId,
       named: `fit ${fitId}`,
-      waiter: "the fit",
       reach: clusterFlagsFor(target, flags.redis === undefined),
+      noWorkerWarning: noWorkerWarning(target, "the fit"),
     };
     announceSubmitted(run, target);
     if (flags.detach) {
       print(flags.json ? JSON.stringify({ fitId, state: "queued" }, null, 2) : fitId);
       return;
     }
-    const result = await followRun(run, target, (onProgress) =>
+    const result = await followRun(run, (onProgress) =>
       watchFit(client, storage, fitId, onProgress),
     );
     print(

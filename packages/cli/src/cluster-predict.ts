@@ -2,7 +2,7 @@ import type { PredictOptions } from "@featurewise/core";
 import type { Storage } from "@featurewise/storage";
 import { predictProgressStatus } from "./cluster-progress.js";
 import { clusterFlagsFor, clusterTarget } from "./cluster-options.js";
-import { announceSubmitted, followRun } from "./follow-run.js";
+import { announceSubmitted, followRun, noWorkerWarning } from "./follow-run.js";
 import { formatPredictSummary, predictSummaryJson } from "./summary.js";
 
 /** How `predict` was asked to use the cluster. */
@@ -42,15 +42,15 @@ export async function runClusterPredict(
     const run = {
       id: predictId,
       named: predictId,
-      waiter: "the run",
       reach: clusterFlagsFor(target, flags.redis === undefined),
+      noWorkerWarning: noWorkerWarning(target, "the run"),
     };
     announceSubmitted(run, target);
     if (flags.detach) {
       print(flags.json ? JSON.stringify({ predictId, state: "queued" }, null, 2) : predictId);
       return;
     }
-    const result = await followRun(run, target, (onProgress) =>
+    const result = await followRun(run, (onProgress) =>
       watchPredict(client, storage, predictId, (p) =>
         onProgress({ ...p, status: predictProgressStatus(p.status) }),
       ),

@@ -2,15 +2,15 @@ import { redactRedisUrl } from "@featurewise/queue/settings";
 import { ClusterProgressLine, type ProgressOf } from "./cluster-progress.js";
 import type { ClusterTarget } from "./cluster-options.js";
 
-/** A run submitted to the cluster, as the CLI's messages about it name it. */
+/** A submitted run, as the CLI's messages about it name it. */
 export interface SubmittedRun {
   readonly id: string;
   /** The run in messages: "fit fit-…", "predict-…". */
   readonly named: string;
-  /** Who waits for a worker, in the warning that none serves the prefix: "the fit", "the run". */
-  readonly waiter: string;
-  /** The flags that reach the run from another shell (`clusterFlagsFor`). */
+  /** The flags that reach the run from another shell: `clusterFlagsFor`'s, or `--api <url>`. */
   readonly reach: string;
+  /** Warned once when no worker serves the run's queue prefix (runs submitted to Redis). */
+  readonly noWorkerWarning?: string;
 }
 
 /** Tells stderr where `run` went: the Redis (password hidden) and the queue prefix. */
@@ -20,17 +20,24 @@ export function announceSubmitted(run: SubmittedRun, target: ClusterTarget): voi
   );
 }
 
+/** The warning of a run that waits for a worker: `waiter` is "the fit", "the run". */
+export function noWorkerWarning(target: ClusterTarget, waiter: string): string {
+  return (
+    `no worker serves queue prefix "${target.prefix}" yet; ` +
+    `${waiter} waits until one starts (featurewise worker --redis ...)`
+  );
+}
+
 /**
  * Follows a submitted run to its end with the progress line, warning once
- * when no worker serves `target`'s prefix. Ctrl-C stops watching, not the
- * run: the process exits 130 with the `status` and `cancel` commands that
- * reach it. `watch` is the kind's own watcher (`watchFit`, `watchPredict`),
+ * when no worker serves it. Ctrl-C stops watching, not the run: the process
+ * exits 130 with the `status` and `cancel` commands that reach it. `watch`
+ * is the kind's own watcher (`watchFit`, `watchPredict`, the API's events),
  * reporting its progress as the line shows a fit's.
  * @returns what `watch` resolves with; the line is cleared by then
  */
 export async function followRun<R>(
   run: SubmittedRun,
-  target: ClusterTarget,
   watch: (onProgress: (p: ProgressOf) => void) => Promise<R>,
 ): Promise<R> {
   const line = new ClusterProgressLine();
@@ -46,13 +53,10 @@ export async function followRun<R>(
   try {
     let warned = false;
     return await watch((p) => {
-      if (p.noWorkers && !warned) {
+      if (p.noWorkers && !warned && run.noWorkerWarning !== undefined) {
         warned = true;
         line.clear();
-        process.stderr.write(
-          `featurewise: warning: no worker serves queue prefix "${target.prefix}" yet; ` +
-            `${run.waiter} waits until one starts (featurewise worker --redis ...)\n`,
-        );
+        process.stderr.write(`featurewise: warning: ${run.noWorkerWarning}\n`);
       }
       line.update(p);
     });
