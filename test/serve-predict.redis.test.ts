@@ -7,7 +7,7 @@
  * `predict|status|cancel --api` print what they print over Redis. Every
  * answer is validated against /openapi.json.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -15,13 +15,14 @@ import { writeSyntheticImages } from "@featurewise/dataset";
 import type { PredictManifest } from "@featurewise/predict";
 import { predictionRows } from "@featurewise/report/rows";
 import { readStorageConfig, Storage } from "@featurewise/storage";
-import { ApiRecorder, expectAnswersMatch } from "./helpers/api-contract.js";
+import { expectAnswersMatch, type ApiRecorder } from "./helpers/api-contract.js";
 import { runCli, runCliOk } from "./helpers/cli.js";
 import { MODELS, readManifest } from "./helpers/predict.js";
 import { uniquePrefix, useRedis, type TestRedis } from "./helpers/redis.js";
 import { startS3Server, type S3Server } from "./helpers/s3-server.js";
-import { readEvents, startServe, type ServeProcess, type SseEvent } from "./helpers/serve.js";
-import { startWorker, tearDownCluster, type WorkerProcess } from "./helpers/workers.js";
+import { startServedCluster } from "./helpers/served-cluster.js";
+import { readEvents, type ServeProcess, type SseEvent } from "./helpers/serve.js";
+import { tearDownCluster, type WorkerProcess } from "./helpers/workers.js";
 import {
   embeddedPredict,
   expectSamePrediction,
@@ -94,22 +95,15 @@ beforeAll(async () => {
   s3 = await startS3Server(["data"]);
   for (const [k, v] of Object.entries(s3.env)) vi.stubEnv(k, v);
   storage = new Storage(readStorageConfig(s3.env));
-  const key = JSON.parse(
-    (await runCliOk(["keys", "create", "--name", "ops", "--scopes", "read,submit", "--json"]))
-      .stdout,
-  ) as { token: string; line: string };
-  token = key.token;
-  writeFileSync(path.join(work, "keys"), `${key.line}\n`);
-  const cluster = { REDIS_URL: redis.url, FEATUREWISE_QUEUE_PREFIX: prefix, ...s3.env };
-  const allow = ["--allow", `${work}/`, "--allow", MODELS, "--allow", "s3://data/"];
-  [server] = await Promise.all([
-    startServe(["--keys", path.join(work, "keys"), ...allow], cluster),
-    ...["w1", "w2"].map(async (name) =>
-      workers.push(await startWorker({ redisUrl: redis.url, prefix, name, env: s3.env })),
-    ),
-  ]);
-  const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: object };
-  api = new ApiRecorder(server.url, Object.keys(doc.paths));
+  ({ server, token, api } = await startServedCluster({
+    redisUrl: redis.url,
+    prefix,
+    env: s3.env,
+    work,
+    scopes: "read,submit",
+    allow: [`${work}/`, MODELS, "s3://data/"],
+    workers,
+  }));
 }, 240_000);
 
 afterAll(async () => {
