@@ -9,12 +9,13 @@
 import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { FEATUREWISE_VERSION, type PredictOptions, type SkippedItem } from "@featurewise/core";
-import { DecodePool, openSource } from "@featurewise/dataset";
+import { DecodePool, openSource, type ShardSpec } from "@featurewise/dataset";
 import {
   checkFitOutput,
   checkSkipped,
   folderWalk,
   readArtifact,
+  runInOrder,
   selectBackend,
   StreamingPlan,
 } from "@featurewise/pipeline";
@@ -33,6 +34,9 @@ import { predictPart } from "./predict-part.js";
 import { MANIFEST, prepareOutput, verifiedPart, type PartRecord } from "./run-output.js";
 import { resolveRunSetup, shardPredictorContext } from "./run-setup.js";
 import type { ModelBatch } from "./shard-predictor.js";
+
+/** Shards predicted side by side (see the shard loop). */
+const SHARDS_AHEAD = 2;
 
 /** Progress of a running prediction, reported often. */
 export interface PredictProgress {
@@ -143,19 +147,37 @@ export async function runPredict(
       },
       ...(runtime.onBatch === undefined ? {} : { onBatch: runtime.onBatch }),
     };
-    for await (const spec of plan.shards()) {
-      const kept = resume ? await verifiedPart(out, spec.index) : null;
-      if (kept !== null) {
-        reused++;
-        done += kept.rows + kept.skipped.length;
-        records.push(kept);
-        skipped.push(...kept.skipped);
-        report();
-        continue;
+    // Shards run SHARDS_AHEAD at a time, so the next shard's images decode while
+    // the last batches of one are in the model, and the sessions never wait at
+    // a shard's end; parts are still written whole, records taken in order.
+    const running = new Set<Promise<unknown>>();
+    const partOf = (spec: ShardSpec): Promise<{ record: PartRecord; kept: boolean }> => {
+      const task = (async () => {
+        const kept = resume ? await verifiedPart(out, spec.index) : null;
+        if (kept !== null) return { record: kept, kept: true };
+        return { record: await predictPart(out, format, source, spec, context), kept: false };
+      })();
+      running.add(task);
+      task.then(
+        () => running.delete(task),
+        () => running.delete(task),
+      );
+      return task;
+    };
+    try {
+      for await (const { record, kept } of runInOrder(plan.shards(), SHARDS_AHEAD, partOf)) {
+        records.push(record);
+        skipped.push(...record.skipped);
+        if (kept) {
+          reused++;
+          done += record.rows + record.skipped.length;
+          report();
+        }
       }
-      const record = await predictPart(out, format, source, spec, context);
-      records.push(record);
-      skipped.push(...record.skipped);
+    } catch (err) {
+      // Nothing may write after the run has failed (the pool and model close next).
+      await Promise.allSettled(running);
+      throw err;
     }
     const n = records.reduce((sum, r) => sum + r.rows, 0);
     checkSkipped(source.uri, n, skipped, { maxSkipped: options.maxSkipped, decode }, imageShape);

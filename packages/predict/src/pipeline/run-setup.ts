@@ -23,6 +23,8 @@ import { parentLocation, type ObjectStore, type Storage } from "@featurewise/sto
 import { formatShape, resolveInputLayout, type ResolvedInput } from "../model-input.js";
 import { paramsInLayout } from "../params-in-layout.js";
 import { parseLabels } from "../output/top-k.js";
+import { BatchGate } from "./batch-gate.js";
+import { BatchTensors } from "./batch-tensors.js";
 import type { LoadedModel } from "../runtime.js";
 import { runId, type RunIdentity } from "./run-output.js";
 import type { ShardPredictorContext } from "./shard-predictor.js";
@@ -131,9 +133,22 @@ export function shardPredictorContext(
     rowFormat: setup.rowFormat,
     la: r.la,
     batchSize: options.batchSize,
+    gate: new BatchGate(Math.max(1, r.model.concurrency), BATCH_BYTES_IN_FLIGHT),
+    tensors: new BatchTensors(
+      options.batchSize * imageShape.height * imageShape.width * imageShape.channels,
+      Math.max(1, r.model.concurrency) + 1,
+    ),
     assembler: setup.topK === null ? {} : { topK: setup.topK },
   };
 }
+
+/**
+ * Bytes of input tensors in the model at once (one batch may exceed it, and
+ * then runs alone). Each batch in flight also holds a session's activations
+ * for it, which grow with the image as the tensor does: at 224x224x3 a batch
+ * of 64 is 38.5 MB (docs/predict.md, "Memory").
+ */
+export const BATCH_BYTES_IN_FLIGHT = 64 * 2 ** 20;
 
 /**
  * What standardize applies, with rows in the model's layout: the artifact's
