@@ -8,7 +8,12 @@
  */
 import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
-import { FEATUREWISE_VERSION, type PredictOptions, type SkippedItem } from "@featurewise/core";
+import {
+  FEATUREWISE_VERSION,
+  type ImageShape,
+  type PredictOptions,
+  type SkippedItem,
+} from "@featurewise/core";
 import { DecodePool, openSource, type ShardSpec } from "@featurewise/dataset";
 import {
   checkFitOutput,
@@ -33,6 +38,7 @@ import { modelChecksums, openModel } from "./open-model.js";
 import { predictPart } from "./predict-part.js";
 import { MANIFEST, prepareOutput, verifiedPart, type PartRecord } from "./run-output.js";
 import { resolveRunSetup, shardPredictorContext } from "./run-setup.js";
+import { defaultSessions } from "./session-count.js";
 import type { ModelBatch } from "./shard-predictor.js";
 
 /** Shards predicted side by side (see the shard loop). */
@@ -79,11 +85,7 @@ export async function runPredict(
   runtime: PredictRuntime = {},
 ): Promise<PredictResult> {
   const started = performance.now();
-  // Resolved here, so the run's identity records the count that ran. Two
-  // sessions of one thread beat one of two on 2 cores (bench/RESULTS.md).
   const cores = availableParallelism();
-  const sessions = options.sessions ?? (cores >= 2 ? 2 : 1);
-  const threads = options.threads ?? Math.max(1, Math.floor(cores / Math.max(1, sessions)));
   const storage = runtime.storage ?? new Storage();
   const backend = selectBackend(options.backend);
   let model: LoadedModel | null = null;
@@ -93,6 +95,10 @@ export async function runPredict(
     // Before anything is loaded: an output that cannot work.
     await checkFitOutput(out, options.source);
     const artifact = options.stats === null ? null : await readArtifact(storage, options.stats);
+    // Resolved here, so the run's identity records the count that ran.
+    const sessions =
+      options.sessions ?? defaultSessions(cores, options.batchSize, knownShape(artifact, options));
+    const threads = options.threads ?? Math.max(1, Math.floor(cores / Math.max(1, sessions)));
     const recorded = await openModel(options.model, storage);
     const selected = await selectRuntime(options.runtime, recorded.files, {
       device: options.device,
@@ -215,4 +221,17 @@ export async function runPredict(
     backend.dispose();
     if (runtime.storage === undefined) storage.close();
   }
+}
+
+/** The images' shape before any is read: the artifact's, or `--size` with the colour mode's channels. */
+function knownShape(
+  artifact: { readonly params: { readonly imageShape: ImageShape } } | null,
+  options: PredictOptions,
+): ImageShape | null {
+  if (artifact !== null) return artifact.params.imageShape;
+  const size = options.decode.targetSize;
+  if (size === null) return null;
+  const channels =
+    options.decode.colorMode === "grayscale" ? 1 : options.decode.colorMode === "rgba" ? 4 : 3;
+  return { height: size[0], width: size[1], channels };
 }

@@ -25,6 +25,7 @@ import { paramsInLayout } from "../params-in-layout.js";
 import { parseLabels } from "../output/top-k.js";
 import { BatchGate } from "./batch-gate.js";
 import { BatchTensors } from "./batch-tensors.js";
+import { BATCH_BYTES_IN_FLIGHT } from "./session-count.js";
 import type { LoadedModel } from "../runtime.js";
 import { runId, type RunIdentity } from "./run-output.js";
 import type { ShardPredictorContext } from "./shard-predictor.js";
@@ -141,14 +142,6 @@ export function shardPredictorContext(
     assembler: setup.topK === null ? {} : { topK: setup.topK },
   };
 }
-
-/**
- * Bytes of input tensors in the model at once (one batch may exceed it, and
- * then runs alone). Each batch in flight also holds a session's activations
- * for it, which grow with the image as the tensor does: at 224x224x3 a batch
- * of 64 is 38.5 MB (docs/predict.md, "Memory").
- */
-export const BATCH_BYTES_IN_FLIGHT = 64 * 2 ** 20;
 
 /**
  * What standardize applies, with rows in the model's layout: the artifact's
