@@ -92,7 +92,7 @@ export function predictCommand(print: (text: string) => void): Command {
     )
     .option(
       "--sessions <n>",
-      "ONNX Runtime sessions on worker threads, running batches side by side; 0: one on the main thread (default 2, 1 on one core)",
+      "ONNX Runtime sessions on worker threads, running batches side by side; 0: one on the main thread (default 2; 1 on one core or when two batches pass 64 MiB)",
     )
     .option(
       "--input-layout <layout>",
