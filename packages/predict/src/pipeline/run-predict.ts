@@ -99,6 +99,8 @@ export async function runPredict(
     const sessions =
       options.sessions ?? defaultSessions(cores, options.batchSize, knownShape(artifact, options));
     const threads = options.threads ?? Math.max(1, Math.floor(cores / Math.max(1, sessions)));
+    // The decode threads start (bootstrap, module loading) while the sessions load.
+    pool = new DecodePool(runtime.decodeThreads);
     const recorded = await openModel(options.model, storage);
     const selected = await selectRuntime(options.runtime, recorded.files, {
       device: options.device,
@@ -106,7 +108,6 @@ export async function runPredict(
       sessions,
     });
     model = selected.model;
-    pool = new DecodePool(runtime.decodeThreads);
     const source = openSource(options.source, storage, folderWalk(options));
     const decode = artifact?.doc.decode ?? options.decode;
     const skipped: SkippedItem[] = [];
