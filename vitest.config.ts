@@ -11,6 +11,9 @@ export default defineConfig({
       "@featurewise/core/options": fileURLToPath(
         new URL("./packages/core/src/options/options-schema.ts", import.meta.url),
       ),
+      "@featurewise/core/decode": fileURLToPath(
+        new URL("./packages/core/src/decode-entry.ts", import.meta.url),
+      ),
       "@featurewise/core": pkg("core"),
       "@featurewise/fit/cluster/client": fileURLToPath(
         new URL("./packages/fit/src/cluster/client.ts", import.meta.url),

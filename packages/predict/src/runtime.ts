@@ -33,12 +33,20 @@ export interface LoadedModel {
   readonly concurrency: number;
   /**
    * Runs one batch. `batch`'s buffer may be transferred to another thread:
-   * do not use it afterwards.
-   * @param batch - float32 values of `dims` (row-major, batch first, in the input's layout)
+   * do not use it afterwards, unless `done` hands it back.
+   * @param batch - float32 values of `dims` (row-major, batch first, in the input's layout);
+   *   it may be a view at the start of a longer buffer (a shard's last, shorter batch)
    * @param dims - the batch's shape, e.g. [64, 32, 32, 3]
+   * @param done - called, before the outputs resolve, with a view of the whole buffer
+   *   `batch` lay in once the runtime no longer reads it (the buffer may have come back
+   *   from another thread), so the caller can reuse it; a runtime may never call it
    * @returns each output by name, batch first
    */
-  run(batch: Float32Array, dims: readonly number[]): Promise<ReadonlyMap<string, OutputTensor>>;
+  run(
+    batch: Float32Array,
+    dims: readonly number[],
+    done?: (buffer: Float32Array) => void,
+  ): Promise<ReadonlyMap<string, OutputTensor>>;
   /** Frees the model's native memory; the model is unusable afterwards. */
   dispose(): Promise<void>;
 }

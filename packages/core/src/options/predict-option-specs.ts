@@ -63,7 +63,7 @@ export const PREDICT_OPTION_SPECS: readonly PredictOptionSpec[] = [
   {
     flag: "--sessions <n>",
     description:
-      "ONNX Runtime sessions on worker threads, running batches side by side; 0: one on the main thread (default 2, 1 on one core)",
+      "ONNX Runtime sessions on worker threads, running batches side by side; 0: one on the main thread (default 2; 1 on one core or when two batches pass 64 MiB)",
   },
   {
     flag: "--input-layout <layout>",

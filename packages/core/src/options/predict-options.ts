@@ -40,8 +40,9 @@ export interface PredictOptions {
   /**
    * ONNX Runtime CPU sessions (copies of the model), each on a worker thread
    * of its own, running batches side by side; 0 runs one session on the main
-   * thread. null for 2 where there are 2 cores or more, else 1. Does not change
-   * the results. @defaultValue null
+   * thread. null for 2 where there are 2 cores or more and two batches fit in
+   * 64 MiB of float32 (each session holds its batch's activations), else 1.
+   * Does not change the results. @defaultValue null
    */
   readonly sessions: number | null;
   /** @defaultValue "auto" */

@@ -5,7 +5,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
-import { isFeaturewiseError } from "@featurewise/core";
+import { isFeaturewiseError } from "@featurewise/core/decode";
 import { decodeImage } from "./decode.js";
 import { collectEvery } from "./steady-memory.js";
 import type { DecodeOutcome, DecodeReply, DecodeRequest, PackedOutcome } from "./decode-pool.js";

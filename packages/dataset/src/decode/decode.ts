@@ -23,7 +23,12 @@
  * the palette colour of the transparent index (opaque GIFs match); BMP, ICO, PPM and other formats
  * Pillow reads but sharp does not are refused by name ("BMP is not supported").
  */
-import { COLOR_MODES, ErrorCodes, FeaturewiseError, INTERPOLATIONS } from "@featurewise/core";
+import {
+  COLOR_MODES,
+  ErrorCodes,
+  FeaturewiseError,
+  INTERPOLATIONS,
+} from "@featurewise/core/decode";
 import type { Metadata, OutputInfo } from "sharp";
 import { loadSharp } from "./load-sharp.js";
 import {

@@ -8,13 +8,19 @@
  */
 import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
-import { FEATUREWISE_VERSION, type PredictOptions, type SkippedItem } from "@featurewise/core";
-import { DecodePool, openSource } from "@featurewise/dataset";
+import {
+  FEATUREWISE_VERSION,
+  type ImageShape,
+  type PredictOptions,
+  type SkippedItem,
+} from "@featurewise/core";
+import { DecodePool, openSource, type ShardSpec } from "@featurewise/dataset";
 import {
   checkFitOutput,
   checkSkipped,
   folderWalk,
   readArtifact,
+  runInOrder,
   selectBackend,
   StreamingPlan,
 } from "@featurewise/pipeline";
@@ -32,7 +38,11 @@ import { modelChecksums, openModel } from "./open-model.js";
 import { predictPart } from "./predict-part.js";
 import { MANIFEST, prepareOutput, verifiedPart, type PartRecord } from "./run-output.js";
 import { resolveRunSetup, shardPredictorContext } from "./run-setup.js";
+import { defaultSessions } from "./session-count.js";
 import type { ModelBatch } from "./shard-predictor.js";
+
+/** Shards predicted side by side (see the shard loop). */
+const SHARDS_AHEAD = 2;
 
 /** Progress of a running prediction, reported often. */
 export interface PredictProgress {
@@ -75,11 +85,7 @@ export async function runPredict(
   runtime: PredictRuntime = {},
 ): Promise<PredictResult> {
   const started = performance.now();
-  // Resolved here, so the run's identity records the count that ran. Two
-  // sessions of one thread beat one of two on 2 cores (bench/RESULTS.md).
   const cores = availableParallelism();
-  const sessions = options.sessions ?? (cores >= 2 ? 2 : 1);
-  const threads = options.threads ?? Math.max(1, Math.floor(cores / Math.max(1, sessions)));
   const storage = runtime.storage ?? new Storage();
   const backend = selectBackend(options.backend);
   let model: LoadedModel | null = null;
@@ -89,6 +95,12 @@ export async function runPredict(
     // Before anything is loaded: an output that cannot work.
     await checkFitOutput(out, options.source);
     const artifact = options.stats === null ? null : await readArtifact(storage, options.stats);
+    // Resolved here, so the run's identity records the count that ran.
+    const sessions =
+      options.sessions ?? defaultSessions(cores, options.batchSize, knownShape(artifact, options));
+    const threads = options.threads ?? Math.max(1, Math.floor(cores / Math.max(1, sessions)));
+    // The decode threads start (bootstrap, module loading) while the sessions load.
+    pool = new DecodePool(runtime.decodeThreads);
     const recorded = await openModel(options.model, storage);
     const selected = await selectRuntime(options.runtime, recorded.files, {
       device: options.device,
@@ -96,7 +108,6 @@ export async function runPredict(
       sessions,
     });
     model = selected.model;
-    pool = new DecodePool(runtime.decodeThreads);
     const source = openSource(options.source, storage, folderWalk(options));
     const decode = artifact?.doc.decode ?? options.decode;
     const skipped: SkippedItem[] = [];
@@ -143,19 +154,37 @@ export async function runPredict(
       },
       ...(runtime.onBatch === undefined ? {} : { onBatch: runtime.onBatch }),
     };
-    for await (const spec of plan.shards()) {
-      const kept = resume ? await verifiedPart(out, spec.index) : null;
-      if (kept !== null) {
-        reused++;
-        done += kept.rows + kept.skipped.length;
-        records.push(kept);
-        skipped.push(...kept.skipped);
-        report();
-        continue;
+    // Shards run SHARDS_AHEAD at a time, so the next shard's images decode while
+    // the last batches of one are in the model, and the sessions never wait at
+    // a shard's end; parts are still written whole, records taken in order.
+    const running = new Set<Promise<unknown>>();
+    const partOf = (spec: ShardSpec): Promise<{ record: PartRecord; kept: boolean }> => {
+      const task = (async () => {
+        const kept = resume ? await verifiedPart(out, spec.index) : null;
+        if (kept !== null) return { record: kept, kept: true };
+        return { record: await predictPart(out, format, source, spec, context), kept: false };
+      })();
+      running.add(task);
+      task.then(
+        () => running.delete(task),
+        () => running.delete(task),
+      );
+      return task;
+    };
+    try {
+      for await (const { record, kept } of runInOrder(plan.shards(), SHARDS_AHEAD, partOf)) {
+        records.push(record);
+        skipped.push(...record.skipped);
+        if (kept) {
+          reused++;
+          done += record.rows + record.skipped.length;
+          report();
+        }
       }
-      const record = await predictPart(out, format, source, spec, context);
-      records.push(record);
-      skipped.push(...record.skipped);
+    } catch (err) {
+      // Nothing may write after the run has failed (the pool and model close next).
+      await Promise.allSettled(running);
+      throw err;
     }
     const n = records.reduce((sum, r) => sum + r.rows, 0);
     checkSkipped(source.uri, n, skipped, { maxSkipped: options.maxSkipped, decode }, imageShape);
@@ -193,4 +222,17 @@ export async function runPredict(
     backend.dispose();
     if (runtime.storage === undefined) storage.close();
   }
+}
+
+/** The images' shape before any is read: the artifact's, or `--size` with the colour mode's channels. */
+function knownShape(
+  artifact: { readonly params: { readonly imageShape: ImageShape } } | null,
+  options: PredictOptions,
+): ImageShape | null {
+  if (artifact !== null) return artifact.params.imageShape;
+  const size = options.decode.targetSize;
+  if (size === null) return null;
+  const channels =
+    options.decode.colorMode === "grayscale" ? 1 : options.decode.colorMode === "rgba" ? 4 : 3;
+  return { height: size[0], width: size[1], channels };
 }

@@ -23,6 +23,9 @@ import { parentLocation, type ObjectStore, type Storage } from "@featurewise/sto
 import { formatShape, resolveInputLayout, type ResolvedInput } from "../model-input.js";
 import { paramsInLayout } from "../params-in-layout.js";
 import { parseLabels } from "../output/top-k.js";
+import { BatchGate } from "./batch-gate.js";
+import { BatchTensors } from "./batch-tensors.js";
+import { BATCH_BYTES_IN_FLIGHT } from "./session-count.js";
 import type { LoadedModel } from "../runtime.js";
 import { runId, type RunIdentity } from "./run-output.js";
 import type { ShardPredictorContext } from "./shard-predictor.js";
@@ -131,6 +134,11 @@ export function shardPredictorContext(
     rowFormat: setup.rowFormat,
     la: r.la,
     batchSize: options.batchSize,
+    gate: new BatchGate(Math.max(1, r.model.concurrency), BATCH_BYTES_IN_FLIGHT),
+    tensors: new BatchTensors(
+      options.batchSize * imageShape.height * imageShape.width * imageShape.channels,
+      Math.max(1, r.model.concurrency) + 1,
+    ),
     assembler: setup.topK === null ? {} : { topK: setup.topK },
   };
 }

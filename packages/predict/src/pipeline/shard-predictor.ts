@@ -21,6 +21,8 @@ import { PartAssembler, type PartAssemblerOptions } from "../output/part-assembl
 import type { PredictionPart } from "../output/prediction-part.js";
 import type { ResolvedInput } from "../model-input.js";
 import type { LoadedModel } from "../runtime.js";
+import type { BatchGate } from "./batch-gate.js";
+import type { BatchTensors } from "./batch-tensors.js";
 
 /** A batch exactly as the model receives it (for tests that compare it with `transform`). */
 export interface ModelBatch {
@@ -46,6 +48,10 @@ export interface ShardPredictorContext {
   readonly rowFormat: DataFormat;
   readonly la: LinearAlgebra;
   readonly batchSize: number;
+  /** Batches in the model at once, shared by the shards that run side by side. */
+  readonly gate: BatchGate;
+  /** Reused batch buffers of `batchSize` rows. */
+  readonly tensors: BatchTensors;
   readonly assembler: PartAssemblerOptions;
   /** Called for each image, used or skipped. */
   readonly onImage?: (skipped: boolean) => void;
@@ -86,13 +92,13 @@ export async function predictShard(
       ? new PixelStandardizer(ctx.imageShape, ctx.rowFormat, ctx.params)
       : null;
   const values = direct === null ? new Float64Array(ctx.batchSize * dim) : null;
-  // A fresh tensor per batch (made at its first image): a session on another thread takes its buffer.
-  let rowsOut = new Float32Array(0);
+  // The batch being filled (taken at its first image); the model's runtime
+  // hands its buffer back to ctx.tensors once it has read it.
+  let rowsOut: Float32Array = new Float32Array(0);
   let keys: string[] = [];
-  // Batches in the model (up to its concurrency, while the next is prepared), oldest
-  // first; their outputs join the part in order.
-  const running: Promise<void>[] = [];
+  // The batches in the model, chained so their outputs join the part in order.
   let last: Promise<void> = Promise.resolve();
+  let failed: unknown = null;
   const flush = async (): Promise<void> => {
     const rows = keys.length;
     const tensor =
@@ -104,8 +110,12 @@ export async function predictShard(
     const dims = ctx.input.dims(rows);
     // A copy: the model may take the tensor's buffer to another thread.
     ctx.onBatch?.({ part: index, keys: batchKeys, tensor: tensor.slice(), dims });
-    while (running.length >= Math.max(1, ctx.model.concurrency)) await running.shift();
-    const outputs = ctx.model.run(tensor, dims);
+    if (failed !== null) throw failed;
+    const bytes = tensor.byteLength;
+    await ctx.gate.enter(bytes);
+    const outputs = ctx.model
+      .run(tensor, dims, (buffer) => ctx.tensors.give(buffer))
+      .finally(() => ctx.gate.leave(bytes));
     const before = last;
     last = (async () => {
       const out = await outputs;
@@ -113,21 +123,21 @@ export async function predictShard(
       assembler.add(batchKeys, out);
       for (let i = 0; i < rows; i++) ctx.onImage?.(false);
     })();
-    last.catch(() => {}); // awaited below or at the end
-    running.push(last);
+    // Awaited at the end; a failure stops the shard at its next batch.
+    last.catch((err: unknown) => (failed ??= err));
   };
   for await (const { item, image } of images) {
     if (values !== null) {
       writeImageRow(image.data, ctx.imageShape, ctx.rowFormat, values, keys.length * dim);
     } else {
-      if (keys.length === 0) rowsOut = new Float32Array(ctx.batchSize * dim);
+      if (keys.length === 0) rowsOut = ctx.tensors.take();
       direct!.writeRow(image.data, rowsOut, keys.length * dim);
     }
     keys.push(item.key);
     if (keys.length === ctx.batchSize) await flush();
   }
   if (keys.length > 0) await flush();
-  await Promise.all(running);
+  await last;
   return { part: assembler.finish(), skipped: images.skipped };
 }
 

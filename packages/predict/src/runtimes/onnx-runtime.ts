@@ -14,7 +14,7 @@ import type { ModelFiles } from "../model-files.js";
 import type { TensorInfo } from "../model-input.js";
 import type { LoadedModel, ModelRuntime, OutputTensor, RuntimeLoadOptions } from "../runtime.js";
 import { firstLine, modelInvalid, modelMismatch, runtimeUnavailable } from "../runtime-errors.js";
-import { OnnxSessionThreads } from "./onnx-session-threads.js";
+import { OnnxSessionThreads, type SessionMetadata } from "./onnx-session-threads.js";
 
 type Ort = typeof OrtModule;
 
@@ -76,24 +76,37 @@ async function loadOnnxModel(files: ModelFiles, options: RuntimeLoadOptions): Pr
 
   const sessions = options.sessions ?? 0;
   const cpuModel = async (detail: string): Promise<LoadedModel> => {
-    const model = wrap(ort, files, await createCpu(), "cpu", detail);
-    if (sessions === 0) return model;
-    // The session above checked the model and read its inputs and outputs. The
-    // detail (the manifest's reason) does not name the sessions: like the decode
-    // threads they change where batches run, not the results, and a run's
-    // manifest is the same on the cluster's workers.
-    await model.dispose();
-    const threads = await OnnxSessionThreads.start(sessions, {
-      model: bytes,
-      options: { ...base, executionProviders: ["cpu"] },
-      input: model.input.name,
-      outputs: model.outputs.map((o) => o.name),
-    });
+    if (sessions === 0) return wrap(ort, files, await createCpu(), "cpu", detail);
+    // The sessions' threads check the model and describe it: no session on
+    // this thread (it cost the run a third session's load, ~0.3 s of CPU).
+    // The detail (the manifest's reason) does not name the sessions: like the
+    // decode threads they change where batches run, not the results, and a
+    // run's manifest is the same on the cluster's workers.
+    let threads: OnnxSessionThreads;
+    try {
+      threads = await OnnxSessionThreads.start(sessions, {
+        model: bytes,
+        options: { ...base, executionProviders: ["cpu"] },
+      });
+    } catch (err) {
+      throw modelInvalid(files.uri, `ONNX Runtime cannot read it: ${firstLine(err)}`, err);
+    }
+    let model: Pick<LoadedModel, "input" | "outputs">;
+    try {
+      model = describeModel(files, threads.metadata);
+    } catch (err) {
+      await threads.release();
+      throw err;
+    }
     return {
+      runtime: "onnx",
+      device: "cpu",
+      detail,
       ...model,
       concurrency: threads.size,
-      async run(batch, dims) {
-        const outputs = await threads.run(batch, dims);
+      async run(batch, dims, done) {
+        const { outputs, input } = await threads.run(batch, dims);
+        done?.(input);
         return new Map(model.outputs.map((o, i) => [o.name, outputs[i]!]));
       },
       dispose: () => threads.release(),
@@ -134,23 +147,17 @@ function wrap(
   device: "cpu" | "cuda",
   detail: string,
 ): LoadedModel {
-  let inputs: TensorInfo[];
-  let outputs: TensorInfo[];
+  let input: TensorInfo;
+  let outputs: readonly TensorInfo[];
   try {
-    inputs = session.inputMetadata.map((m) => describe(files, m, "input"));
-    outputs = session.outputMetadata.map((m) => describe(files, m, "output"));
+    ({ input, outputs } = describeModel(files, {
+      inputs: session.inputMetadata,
+      outputs: session.outputMetadata,
+    }));
   } catch (err) {
     void session.release();
     throw err;
   }
-  if (inputs.length !== 1) {
-    void session.release();
-    throw modelMismatch(
-      files.uri,
-      `it has ${inputs.length} inputs (${inputs.map((i) => i.name).join(", ")}); featurewise feeds one image tensor`,
-    );
-  }
-  const input = inputs[0]!;
   return {
     runtime: "onnx",
     device,
@@ -158,9 +165,10 @@ function wrap(
     input,
     outputs,
     concurrency: 1,
-    async run(batch, dims) {
+    async run(batch, dims, done) {
       const feeds = { [input.name]: new ort.Tensor("float32", batch, dims) };
       const results = await session.run(feeds);
+      if (batch.byteOffset === 0) done?.(new Float32Array(batch.buffer));
       const out = new Map<string, OutputTensor>();
       for (const { name } of outputs) {
         const t = results[name] as Tensor;
@@ -170,6 +178,22 @@ function wrap(
     },
     dispose: () => session.release(),
   };
+}
+
+/** The model's one input and its outputs; refuses several inputs and anything but float32 tensors. */
+function describeModel(
+  files: ModelFiles,
+  meta: SessionMetadata,
+): { input: TensorInfo; outputs: TensorInfo[] } {
+  const inputs = meta.inputs.map((m) => describe(files, m, "input"));
+  const outputs = meta.outputs.map((m) => describe(files, m, "output"));
+  if (inputs.length !== 1) {
+    throw modelMismatch(
+      files.uri,
+      `it has ${inputs.length} inputs (${inputs.map((i) => i.name).join(", ")}); featurewise feeds one image tensor`,
+    );
+  }
+  return { input: inputs[0]!, outputs };
 }
 
 /** Name and shape of an input/output; refuses anything but float32 tensors. */

@@ -12,7 +12,7 @@ import type { SessionReply, SessionRequest, SessionThreadData } from "./onnx-ses
 
 if (parentPort === null) throw new Error("onnx-session-thread must run in a worker thread");
 const port = parentPort;
-const { model, options, input, outputs } = workerData as SessionThreadData;
+const { model, options } = workerData as SessionThreadData;
 
 type Ort = typeof OrtModule;
 const mod = (await import("onnxruntime-node")) as Ort & { default?: Ort };
@@ -20,10 +20,27 @@ const ort = mod.default ?? mod;
 let session: InferenceSession;
 try {
   session = await ort.InferenceSession.create(model, options);
-  port.postMessage({ ready: true } satisfies SessionReply);
 } catch (err) {
-  port.postMessage({ ready: false, error: String(err) } satisfies SessionReply);
+  // ONNX Runtime's message as it is: the caller tells an unreadable model by it.
+  const error = err instanceof Error ? err.message : String(err);
+  port.postMessage({ ready: false, error } satisfies SessionReply);
   throw err;
+}
+const input = session.inputNames[0]!;
+const outputs = session.outputNames;
+port.postMessage({
+  ready: true,
+  inputs: plain(session.inputMetadata),
+  outputs: plain(session.outputMetadata),
+} satisfies SessionReply);
+
+/** Metadata as plain objects, so they travel in a message. */
+function plain(meta: readonly InferenceSession.ValueMetadata[]): InferenceSession.ValueMetadata[] {
+  return meta.map((m) =>
+    m.isTensor
+      ? { name: m.name, isTensor: true, type: m.type, shape: [...m.shape] }
+      : { name: m.name, isTensor: false },
+  );
 }
 
 port.on("message", (req: SessionRequest) => {
@@ -31,13 +48,16 @@ port.on("message", (req: SessionRequest) => {
     void session.release().then(() => port.close());
     return;
   }
-  session.run({ [input]: new ort.Tensor("float32", req.batch, req.dims) }).then(
+  const batch = new Float32Array(req.buffer, 0, req.length);
+  session.run({ [input]: new ort.Tensor("float32", batch, req.dims) }).then(
     (results) => {
       const data = outputs.map((name) => {
         const t = results[name] as Tensor;
         return { data: t.data as Float32Array, dims: t.dims };
       });
-      port.postMessage({ id: req.id, outputs: data } satisfies SessionReply);
+      // The input's buffer goes back with the outputs, for the next batch.
+      const reply: SessionReply = { id: req.id, outputs: data, buffer: req.buffer };
+      port.postMessage(reply, [req.buffer]);
     },
     (err: unknown) => port.postMessage({ id: req.id, error: String(err) } satisfies SessionReply),
   );

@@ -15,21 +15,39 @@ import type { OutputTensor } from "../runtime.js";
 export interface SessionThreadData {
   readonly model: Uint8Array;
   readonly options: InferenceSession.SessionOptions;
-  readonly input: string;
-  readonly outputs: readonly string[];
 }
 
-/** A batch to run (its buffer is transferred), or the order to release the session. */
+/** A session's inputs and outputs, as ONNX Runtime describes them (outputs in the order batches return them). */
+export interface SessionMetadata {
+  readonly inputs: readonly InferenceSession.ValueMetadata[];
+  readonly outputs: readonly InferenceSession.ValueMetadata[];
+}
+
+/**
+ * A batch to run: the first `length` values of `buffer` (transferred, and
+ * transferred back with the outputs for reuse); or the order to release the session.
+ */
 export type SessionRequest =
-  | { readonly id: number; readonly batch: Float32Array; readonly dims: readonly number[] }
+  | {
+      readonly id: number;
+      readonly buffer: ArrayBuffer;
+      readonly length: number;
+      readonly dims: readonly number[];
+    }
   | "release";
 
 /** A thread's answer: its session is ready (or not), or a batch's outputs in the model's order. */
 export type SessionReply =
-  | { readonly ready: true }
+  | ({ readonly ready: true } & SessionMetadata)
   | { readonly ready: false; readonly error: string }
-  | { readonly id: number; readonly outputs: OutputTensor[] }
+  | { readonly id: number; readonly outputs: OutputTensor[]; readonly buffer: ArrayBuffer }
   | { readonly id: number; readonly error: string };
+
+/** A batch's outputs, and the buffer its input came in (back from the thread, for reuse). */
+export interface SessionResult {
+  readonly outputs: OutputTensor[];
+  readonly input: Float32Array;
+}
 
 /** The compiled thread script (tests run the sources, so they point at dist/ too). */
 const THREAD_URL = import.meta.url.endsWith(".ts")
@@ -37,7 +55,7 @@ const THREAD_URL = import.meta.url.endsWith(".ts")
   : new URL("./onnx-session-thread.js", import.meta.url);
 
 interface Waiter {
-  resolve(outputs: OutputTensor[]): void;
+  resolve(result: SessionResult): void;
   reject(err: Error): void;
 }
 
@@ -49,7 +67,11 @@ export class OnnxSessionThreads {
   private closed: Error | null = null;
   private readonly exited: Promise<void>[];
 
-  private constructor(private readonly threads: readonly Worker[]) {
+  private constructor(
+    private readonly threads: readonly Worker[],
+    /** The model's inputs and outputs, from the first session. */
+    readonly metadata: SessionMetadata,
+  ) {
     for (const thread of threads) {
       thread.on("message", (reply: SessionReply) => {
         if (!("id" in reply)) return;
@@ -57,7 +79,7 @@ export class OnnxSessionThreads {
         if (waiter === undefined) return;
         this.waiters.delete(reply.id);
         if ("error" in reply) waiter.reject(new Error(`ONNX Runtime: ${reply.error}`));
-        else waiter.resolve(reply.outputs);
+        else waiter.resolve({ outputs: reply.outputs, input: new Float32Array(reply.buffer) });
       });
       thread.on("error", (err) => this.close(err));
     }
@@ -72,7 +94,12 @@ export class OnnxSessionThreads {
     );
   }
 
-  /** Starts the threads; resolves once every session is made, rejects with the first failure. */
+  /**
+   * Starts the threads; resolves once every session is made, rejects with the
+   * first failure: ONNX Runtime's own message when it could not make a
+   * session (the model is unreadable). The main thread makes no session of
+   * its own: the threads' first reply describes the model.
+   */
   static async start(count: number, data: SessionThreadData): Promise<OnnxSessionThreads> {
     const threads = Array.from(
       { length: count },
@@ -80,26 +107,23 @@ export class OnnxSessionThreads {
     );
     const ready = threads.map(
       (thread) =>
-        new Promise<void>((resolve, reject) => {
+        new Promise<SessionMetadata>((resolve, reject) => {
           thread.once("message", (reply: SessionReply) => {
-            if ("ready" in reply && reply.ready) resolve();
-            else
-              reject(
-                new Error(
-                  `ONNX Runtime session thread: ${"error" in reply ? reply.error : "no answer"}`,
-                ),
-              );
+            if ("ready" in reply && reply.ready) resolve(reply);
+            else reject(new Error("error" in reply ? reply.error : "no answer"));
           });
           thread.once("error", reject);
         }),
     );
+    let metadata: SessionMetadata[];
     try {
-      await Promise.all(ready);
+      metadata = await Promise.all(ready);
     } catch (err) {
       await Promise.all(threads.map((t) => t.terminate()));
       throw err;
     }
-    return new OnnxSessionThreads(threads);
+    const { inputs, outputs } = metadata[0]!;
+    return new OnnxSessionThreads(threads, { inputs, outputs });
   }
 
   /** Batches worth running at once: one per session. */
@@ -107,16 +131,23 @@ export class OnnxSessionThreads {
     return this.threads.length;
   }
 
-  /** Runs one batch on the next session; `batch`'s buffer is transferred when it owns all of it. */
-  run(batch: Float32Array, dims: readonly number[]): Promise<OutputTensor[]> {
+  /**
+   * Runs one batch on the next session. When `batch` starts its buffer, the
+   * whole buffer is transferred (one message, no copy) and comes back as the
+   * result's `input`; otherwise the batch is copied.
+   */
+  run(batch: Float32Array, dims: readonly number[]): Promise<SessionResult> {
     if (this.closed !== null) return Promise.reject(this.closed);
     const id = this.nextId++;
     const thread = this.threads[id % this.threads.length]!;
-    const owned = batch.byteOffset === 0 && batch.byteLength === batch.buffer.byteLength;
+    const buffer =
+      batch.byteOffset === 0 && batch.buffer instanceof ArrayBuffer
+        ? batch.buffer
+        : batch.slice().buffer;
     return new Promise((resolve, reject) => {
       this.waiters.set(id, { resolve, reject });
-      const req: SessionRequest = { id, batch, dims };
-      thread.postMessage(req, owned ? [batch.buffer as ArrayBuffer] : []);
+      const req: SessionRequest = { id, buffer, length: batch.length, dims };
+      thread.postMessage(req, [buffer]);
     });
   }
 
