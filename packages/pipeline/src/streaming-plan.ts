@@ -1,4 +1,5 @@
 import {
+  COLOR_MODE_CHANNELS,
   ErrorCodes,
   FeaturewiseError,
   type DecodeSettings,
@@ -19,8 +20,6 @@ export function folderWalk(options: { readonly followLinks?: boolean }): FolderW
   return { followLinks: options.followLinks === true };
 }
 
-const CHANNELS = { grayscale: 1, rgb: 3, rgba: 4 } as const;
-
 /** Decodable images whose sizes decide the fit's image shape when no target size is given. */
 export const SHAPE_SAMPLE_SIZE = 16;
 
@@ -40,7 +39,7 @@ export async function resolveImageShape(
   decode: DecodeSettings,
   checkShape?: (shape: ImageShape) => void,
 ): Promise<ImageShape> {
-  const channels = CHANNELS[decode.colorMode];
+  const channels = COLOR_MODE_CHANNELS[decode.colorMode];
   if (decode.targetSize !== null) {
     const [height, width] = decode.targetSize;
     const shape = { height, width, channels };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ErrorCodes, FeaturewiseError } from "../errors.js";
+import { COLOR_MODE_CHANNELS } from "../options/fit-options.js";
 import { PROFILES } from "../profiles.js";
 import { ARTIFACT_FILES, STATS_SCHEMA_VERSION, type StatsDocument } from "./stats-document.js";
 
@@ -15,7 +16,6 @@ export const MAX_IMAGE_VALUES = 2 ** 27;
  */
 export const MAX_WHITENING_ENTRIES = 2 ** 32;
 
-const CHANNELS = { grayscale: 1, rgb: 3, rgba: 4 } as const;
 const positiveInt = z.number().int().positive();
 const count = z.number().int().nonnegative();
 const finite = z.number().finite();
@@ -75,10 +75,10 @@ const statsSchema = z
     const [a, b, c] = d.imageShape;
     const channels = d.dataFormat === "channels_last" ? c : a;
     const values = a * b * c;
-    if (channels !== CHANNELS[d.decode.colorMode]) {
+    if (channels !== COLOR_MODE_CHANNELS[d.decode.colorMode]) {
       issue(
         ["imageShape"],
-        `has ${channels} channels, but colorMode ${d.decode.colorMode} gives ${CHANNELS[d.decode.colorMode]}`,
+        `has ${channels} channels, but colorMode ${d.decode.colorMode} gives ${COLOR_MODE_CHANNELS[d.decode.colorMode]}`,
       );
     }
     if (values > MAX_IMAGE_VALUES) {

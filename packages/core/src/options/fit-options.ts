@@ -51,6 +51,12 @@ export interface FitOptions {
 }
 
 export const COLOR_MODES: readonly ColorMode[] = ["rgb", "grayscale", "rgba"];
+/** Channels of each colour mode, as Keras' `load_img` gives them. */
+export const COLOR_MODE_CHANNELS: Readonly<Record<ColorMode, 1 | 3 | 4>> = {
+  grayscale: 1,
+  rgb: 3,
+  rgba: 4,
+};
 export const INTERPOLATIONS: readonly Interpolation[] = ["nearest", "bilinear", "bicubic"];
 export const DATA_FORMATS: readonly DataFormat[] = ["channels_last", "channels_first"];
 export const ON_ERROR_POLICIES: readonly OnError[] = ["skip", "fail"];

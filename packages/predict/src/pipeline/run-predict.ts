@@ -9,6 +9,7 @@
 import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import {
+  COLOR_MODE_CHANNELS,
   FEATUREWISE_VERSION,
   type ImageShape,
   type PredictOptions,
@@ -232,7 +233,9 @@ function knownShape(
   if (artifact !== null) return artifact.params.imageShape;
   const size = options.decode.targetSize;
   if (size === null) return null;
-  const channels =
-    options.decode.colorMode === "grayscale" ? 1 : options.decode.colorMode === "rgba" ? 4 : 3;
-  return { height: size[0], width: size[1], channels };
+  return {
+    height: size[0],
+    width: size[1],
+    channels: COLOR_MODE_CHANNELS[options.decode.colorMode],
+  };
 }
