@@ -15,10 +15,10 @@ import type { FitResult } from "@featurewise/fit";
 import type { CancelResult, FitStatus } from "@featurewise/fit/cluster/client";
 import { parseLocation } from "@featurewise/storage";
 
-/** The run as `/v1/fits/{id}` shows it (the fields read here). */
-interface RunAnswer {
+/** A run as `/v1/<runs>/{id}` shows it (the fields the CLI reads); `State` is its kind's states. */
+export interface RunAnswer<State extends string = FitStatus["state"]> {
   id: string;
-  state: FitStatus["state"];
+  state: State;
   source: string;
   out: string;
   submittedAt: string;
@@ -29,6 +29,8 @@ interface RunAnswer {
     imagesDone: number;
     imagesTotal: number | null;
     skipped: number;
+    imagesPerSecond: number | null;
+    etaSeconds: number | null;
   };
   failure: FitStatus["failure"];
   artifact: string | null;

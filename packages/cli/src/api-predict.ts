@@ -8,7 +8,7 @@ import type { FlagValue } from "@featurewise/core";
 import { runFailedError } from "@featurewise/queue/settings";
 import type { PredictManifest, PredictResult } from "@featurewise/predict";
 import type { PredictStatus } from "@featurewise/predict/cluster/client";
-import { absolute, type ApiClient } from "./api-client.js";
+import { absolute, type ApiClient, type RunAnswer } from "./api-client.js";
 import { apiClient, type ApiFitFlags } from "./api-fit.js";
 import { predictProgressStatus } from "./cluster-progress.js";
 import { followRun } from "./follow-run.js";
@@ -34,27 +34,10 @@ export function predictRequestBody(
   return body;
 }
 
-/** The run as `/v1/predictions/{id}` shows it (the fields read here). */
-interface PredictionAnswer {
-  id: string;
-  state: PredictStatus["state"];
-  source: string;
-  out: string;
+/** A prediction as `/v1/predictions/{id}` shows it: a run, with its model and reused parts. */
+interface PredictionAnswer extends RunAnswer<PredictStatus["state"]> {
   model?: string;
   partsReused?: number;
-  submittedAt: string;
-  updatedAt: string;
-  progress: {
-    partsDone: number;
-    partsTotal: number | null;
-    imagesDone: number;
-    imagesTotal: number | null;
-    skipped: number;
-    imagesPerSecond: number | null;
-    etaSeconds: number | null;
-  };
-  failure: PredictStatus["failure"];
-  artifact: string | null;
 }
 
 const path = (id: string, tail = ""): string => `/v1/predictions/${encodeURIComponent(id)}${tail}`;
