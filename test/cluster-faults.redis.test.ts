@@ -38,7 +38,8 @@ beforeAll(async () => {
   big = path.join(work, "big");
   await writeSyntheticImages(clean, { count: 2000, height: 8, width: 8 });
   await writeSyntheticImages(bad, { count: 500, height: 8, width: 8 });
-  await writeSyntheticImages(big, { count: 300, height: 16, width: 16 });
+  // 18x18x3: D = 972, a js eigh of well over a second even on a fast core (768 took 0.85 s on one).
+  await writeSyntheticImages(big, { count: 300, height: 18, width: 18 });
   const file = path.join(bad, BAD_KEY);
   writeFileSync(file, readFileSync(file).subarray(0, 40)); // a truncated PNG
 }, 120_000);
@@ -100,7 +101,7 @@ describe("cluster failures", () => {
     }
   }, 120_000);
 
-  it("keeps renewing the lock of a finalize that computes for seconds (js eigh, D=768, 500 ms lock)", async () => {
+  it("keeps renewing the lock of a finalize that computes for seconds (js eigh, D=972, 500 ms lock)", async () => {
     const lock = ["--lock-duration", "500", "--stalled-interval", "250"];
     const { prefix, workers } = await clusters.start(redis.url, "lock", [
       { name: "lock-1", args: lock },
@@ -120,7 +121,7 @@ describe("cluster failures", () => {
     const stats = JSON.parse(readFileSync(path.join(out, "stats.json"), "utf8")) as {
       timings: { finalizeSeconds: number };
     };
-    console.log(`finalize (js eigh of 768x768) took ${stats.timings.finalizeSeconds.toFixed(2)} s`);
+    console.log(`finalize (js eigh of 972x972) took ${stats.timings.finalizeSeconds.toFixed(2)} s`);
     expect(stats.timings.finalizeSeconds).toBeGreaterThan(1);
     const attempts = await jobAttempts(redis.url, prefix, "finalize", `${fitId}-finalize`);
     // Ran once, never stalled (attemptsMade counts the one finished attempt).

@@ -6,7 +6,7 @@ export {
   type ObjectStore,
 } from "./object-store.js";
 export { formatLocation, joinKey, parentLocation, parseLocation, type Location } from "./uri.js";
-export { LocalStore } from "./local-store.js";
+export { isStagingFile, LocalStore } from "./local-store.js";
 export { FolderWalk, type FolderWalkOptions } from "./folder-walk.js";
 export { isTransientError, toStoreError, type RequestTarget } from "./s3-errors.js";
 export { ConcurrencyLimiter } from "./limiter.js";

@@ -13,6 +13,21 @@ import {
 } from "./object-store.js";
 import { joinKey } from "./uri.js";
 
+/** Where a write of `target` is staged before its rename: `<target>.<uuid>.tmp`. */
+function stagingName(target: string): string {
+  return `${target}.${randomUUID()}.tmp`;
+}
+
+const STAGING = /\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Whether `key` is a write's staging file: one a write still in progress
+ * holds, or one a killed process left behind (it never becomes the target).
+ */
+export function isStagingFile(key: string): boolean {
+  return STAGING.test(key);
+}
+
 /**
  * An object store over a local folder; keys are paths relative to it.
  * Listings read symlinked files, enter symlinked folders only with
@@ -76,7 +91,7 @@ export class LocalStore implements ObjectStore {
 
   async put(key: string, body: ObjectBody): Promise<void> {
     const target = this.pathOf(key);
-    const temp = `${target}.${randomUUID()}.tmp`;
+    const temp = stagingName(target);
     try {
       await fs.mkdir(path.dirname(target), { recursive: true });
       if (body instanceof Uint8Array) await fs.writeFile(temp, body);
@@ -90,7 +105,7 @@ export class LocalStore implements ObjectStore {
 
   async putIfAbsent(key: string, body: Uint8Array): Promise<boolean> {
     const target = this.pathOf(key);
-    const temp = `${target}.${randomUUID()}.tmp`;
+    const temp = stagingName(target);
     try {
       await fs.mkdir(path.dirname(target), { recursive: true });
       await fs.writeFile(temp, body);

@@ -1,6 +1,6 @@
 import { checkSkipped } from "@featurewise/pipeline";
-import { completeManifest, encodeManifest } from "../pipeline/manifest.js";
-import { MANIFEST, verifiedPart, type PartRecord } from "../pipeline/run-output.js";
+import { completeManifest } from "../pipeline/manifest.js";
+import { MANIFEST, verifiedPart, writeManifest, type PartRecord } from "../pipeline/run-output.js";
 import type { ManifestPayload } from "./payloads.js";
 import type { PartRuntime } from "./part-runtime.js";
 
@@ -49,6 +49,6 @@ export async function runManifestJob(
     imagesPerSecond: n / Math.max(seconds, 1e-9),
     partsReused: Number(fields?.["partsReused"] ?? 0),
   });
-  await out.put(MANIFEST, encodeManifest(manifest));
+  await writeManifest(out, manifest);
   return { manifest: out.uriOf(MANIFEST), n, skipped: skipped.length };
 }

@@ -13,8 +13,9 @@ import {
   type PREDICT_EXISTING,
   type SkippedItem,
 } from "@featurewise/core";
-import type { ObjectStore } from "@featurewise/storage";
+import { isStagingFile, type ObjectStore } from "@featurewise/storage";
 import { partBaseName, type EncodedFile } from "../output/prediction-part.js";
+import { encodeManifest, type PredictManifest } from "./manifest.js";
 
 /** The marker file: the run's identity, written before any part. */
 export const RUN_MARKER = "predict-run.json";
@@ -93,6 +94,20 @@ export async function prepareOutput(
     await store.put(RUN_MARKER, new TextEncoder().encode(JSON.stringify(marker, null, 2) + "\n"));
   }
   return resume;
+}
+
+/**
+ * Writes the run's manifest, last: once every part is written, a part's
+ * staging file that a killed process left (`part-000010.parquet.<uuid>.tmp`
+ * on a local folder) is removed first, so a finished result holds only its
+ * own files, whether it ran at once or was killed and resumed.
+ */
+export async function writeManifest(
+  store: ObjectStore,
+  manifest: Omit<PredictManifest, "featurewise">,
+): Promise<void> {
+  for (const name of await runFiles(store)) if (isStagingFile(name)) await store.delete(name);
+  await store.put(MANIFEST, encodeManifest(manifest));
 }
 
 /**

@@ -29,15 +29,10 @@ import { Storage } from "@featurewise/storage";
 import { partFormat } from "../output/part-format.js";
 import type { LoadedModel } from "../runtime.js";
 import { selectRuntime } from "../runtime-registry.js";
-import {
-  completeManifest,
-  encodeManifest,
-  manifestHead,
-  type PredictManifest,
-} from "./manifest.js";
+import { completeManifest, manifestHead, type PredictManifest } from "./manifest.js";
 import { modelChecksums, openModel } from "./open-model.js";
 import { predictPart } from "./predict-part.js";
-import { MANIFEST, prepareOutput, verifiedPart, type PartRecord } from "./run-output.js";
+import { prepareOutput, verifiedPart, writeManifest, type PartRecord } from "./run-output.js";
 import { resolveRunSetup, shardPredictorContext } from "./run-setup.js";
 import { defaultSessions } from "./session-count.js";
 import type { ModelBatch } from "./shard-predictor.js";
@@ -215,7 +210,7 @@ export async function runPredict(
       imagesPerSecond: n / Math.max(seconds, 1e-9),
       partsReused: reused,
     });
-    await out.put(MANIFEST, encodeManifest(manifest));
+    await writeManifest(out, manifest);
     return { manifest: { featurewise: FEATUREWISE_VERSION, ...manifest }, location: out.root };
   } finally {
     await pool?.close();
