@@ -33,6 +33,18 @@ export const linksSchema = {
   additionalProperties: false,
 };
 
+/** Every state a run of any kind can be in (a fit finalizes, a prediction writes). */
+export const RUN_STATES: readonly string[] = [
+  "queued",
+  "planning",
+  "running",
+  "finalizing",
+  "writing",
+  "succeeded",
+  "failed",
+  "cancelled",
+];
+
 export const runSchema = {
   type: "object",
   required: [
@@ -53,18 +65,7 @@ export const runSchema = {
   properties: {
     id: str,
     kind: str,
-    state: {
-      enum: [
-        "queued",
-        "planning",
-        "running",
-        "finalizing",
-        "writing",
-        "succeeded",
-        "failed",
-        "cancelled",
-      ],
-    },
+    state: { enum: RUN_STATES },
     final: { type: "boolean" },
     source: str,
     out: str,

@@ -5,6 +5,7 @@
 import type { FastifyRequest } from "fastify";
 import { ErrorCodes, FeaturewiseError } from "@featurewise/core";
 import type { AllowList } from "./allow-list.js";
+import { RUN_STATES } from "./api-schemas.js";
 import type { IdempotencyStore } from "./idempotency.js";
 import { authErrors, type RouteTable } from "./route-table.js";
 import { streamRunEvents } from "./run-events.js";
@@ -19,17 +20,6 @@ export interface RunRouteContext {
   /** Between reads of a run for its event stream. */
   readonly eventPollMs: number;
 }
-
-const STATES = [
-  "queued",
-  "planning",
-  "running",
-  "finalizing",
-  "writing",
-  "succeeded",
-  "failed",
-  "cancelled",
-];
 
 /** The links of a run. */
 export function runLinks(path: string, id: string): Record<string, string> {
@@ -124,7 +114,7 @@ export function addRunRoutes<O>(table: RouteTable, kind: RunKind<O>, ctx: RunRou
     tag,
     summary: `list ${kind.path}, newest first`,
     query: {
-      state: { schema: { enum: STATES }, description: "only runs in this state" },
+      state: { schema: { enum: RUN_STATES }, description: "only runs in this state" },
       limit: {
         schema: { type: "integer", minimum: 1, maximum: 100 },
         description: "page size (default 20)",
@@ -145,10 +135,10 @@ export function addRunRoutes<O>(table: RouteTable, kind: RunKind<O>, ctx: RunRou
           `limit ${q["limit"]}: expected an integer from 1 to 100`,
         );
       const state = q["state"];
-      if (state !== undefined && !STATES.includes(state))
+      if (state !== undefined && !RUN_STATES.includes(state))
         throw new FeaturewiseError(
           ErrorCodes.INVALID_ARGUMENT,
-          `state ${JSON.stringify(state)}: expected one of ${STATES.join(", ")}`,
+          `state ${JSON.stringify(state)}: expected one of ${RUN_STATES.join(", ")}`,
         );
       const cursor = q["cursor"];
       if (cursor !== undefined && !/^[A-Za-z0-9_-]{1,100}$/.test(cursor))
