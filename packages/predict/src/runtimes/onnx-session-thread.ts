@@ -17,22 +17,33 @@ const { model, options } = workerData as SessionThreadData;
 type Ort = typeof OrtModule;
 const mod = (await import("onnxruntime-node")) as Ort & { default?: Ort };
 const ort = mod.default ?? mod;
-let session: InferenceSession;
-try {
-  session = await ort.InferenceSession.create(model, options);
-} catch (err) {
-  // ONNX Runtime's message as it is: the caller tells an unreadable model by it.
-  const error = err instanceof Error ? err.message : String(err);
-  port.postMessage({ ready: false, error } satisfies SessionReply);
-  throw err;
+const session = await makeSession();
+if (session !== null) serve(session);
+
+/**
+ * The session, its metadata posted; or null, ONNX Runtime's message posted
+ * as it is (the caller tells an unreadable model by it) and the port closed,
+ * so the thread ends by going idle. It does not throw: the parent stops its
+ * other threads only once each has made or refused its session, since a
+ * thread terminated while ONNX Runtime makes a session aborts the process
+ * ("terminate called after throwing an instance of 'Napi::Error'").
+ */
+async function makeSession(): Promise<InferenceSession | null> {
+  try {
+    const made = await ort.InferenceSession.create(model, options);
+    port.postMessage({
+      ready: true,
+      inputs: plain(made.inputMetadata),
+      outputs: plain(made.outputMetadata),
+    } satisfies SessionReply);
+    return made;
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    port.postMessage({ ready: false, error } satisfies SessionReply);
+    port.close();
+    return null;
+  }
 }
-const input = session.inputNames[0]!;
-const outputs = session.outputNames;
-port.postMessage({
-  ready: true,
-  inputs: plain(session.inputMetadata),
-  outputs: plain(session.outputMetadata),
-} satisfies SessionReply);
 
 /** Metadata as plain objects, so they travel in a message. */
 function plain(meta: readonly InferenceSession.ValueMetadata[]): InferenceSession.ValueMetadata[] {
@@ -43,22 +54,27 @@ function plain(meta: readonly InferenceSession.ValueMetadata[]): InferenceSessio
   );
 }
 
-port.on("message", (req: SessionRequest) => {
-  if (req === "release") {
-    void session.release().then(() => port.close());
-    return;
-  }
-  const batch = new Float32Array(req.buffer, 0, req.length);
-  session.run({ [input]: new ort.Tensor("float32", batch, req.dims) }).then(
-    (results) => {
-      const data = outputs.map((name) => {
-        const t = results[name] as Tensor;
-        return { data: t.data as Float32Array, dims: t.dims };
-      });
-      // The input's buffer goes back with the outputs, for the next batch.
-      const reply: SessionReply = { id: req.id, outputs: data, buffer: req.buffer };
-      port.postMessage(reply, [req.buffer]);
-    },
-    (err: unknown) => port.postMessage({ id: req.id, error: String(err) } satisfies SessionReply),
-  );
-});
+/** Runs each batch posted on `session`, until the order to release it. */
+function serve(session: InferenceSession): void {
+  const input = session.inputNames[0]!;
+  const outputs = session.outputNames;
+  port.on("message", (req: SessionRequest) => {
+    if (req === "release") {
+      void session.release().then(() => port.close());
+      return;
+    }
+    const batch = new Float32Array(req.buffer, 0, req.length);
+    session.run({ [input]: new ort.Tensor("float32", batch, req.dims) }).then(
+      (results) => {
+        const data = outputs.map((name) => {
+          const t = results[name] as Tensor;
+          return { data: t.data as Float32Array, dims: t.dims };
+        });
+        // The input's buffer goes back with the outputs, for the next batch.
+        const reply: SessionReply = { id: req.id, outputs: data, buffer: req.buffer };
+        port.postMessage(reply, [req.buffer]);
+      },
+      (err: unknown) => port.postMessage({ id: req.id, error: String(err) } satisfies SessionReply),
+    );
+  });
+}

@@ -96,8 +96,8 @@ export class OnnxSessionThreads {
 
   /**
    * Starts the threads; resolves once every session is made, rejects with the
-   * first failure: ONNX Runtime's own message when it could not make a
-   * session (the model is unreadable). The main thread makes no session of
+   * first failure once every thread has ended: ONNX Runtime's own message
+   * when it could not make a session (the model is unreadable). The main thread makes no session of
    * its own: the threads' first reply describes the model.
    */
   static async start(count: number, data: SessionThreadData): Promise<OnnxSessionThreads> {
@@ -105,6 +105,7 @@ export class OnnxSessionThreads {
       { length: count },
       () => new Worker(THREAD_URL, { workerData: data, execArgv: [] }),
     );
+    const exited = threads.map((thread) => new Promise((resolve) => thread.once("exit", resolve)));
     const ready = threads.map(
       (thread) =>
         new Promise<SessionMetadata>((resolve, reject) => {
@@ -113,16 +114,24 @@ export class OnnxSessionThreads {
             else reject(new Error("error" in reply ? reply.error : "no answer"));
           });
           thread.once("error", reject);
+          thread.once("exit", (code) =>
+            reject(new Error(`an ONNX Runtime session thread ended (exit code ${code})`)),
+          );
         }),
     );
-    let metadata: SessionMetadata[];
-    try {
-      metadata = await Promise.all(ready);
-    } catch (err) {
-      await Promise.all(threads.map((t) => t.terminate()));
-      throw err;
+    // Every thread is let settle before any is stopped: a thread terminated
+    // while ONNX Runtime makes its session aborts the whole process. A thread
+    // that could not make one ends by itself; the others release theirs.
+    const settled = await Promise.allSettled(ready);
+    const failed = settled.find((s) => s.status === "rejected");
+    if (failed !== undefined) {
+      settled.forEach((s, i) => {
+        if (s.status === "fulfilled") threads[i]!.postMessage("release" satisfies SessionRequest);
+      });
+      await Promise.all(exited);
+      throw failed.reason;
     }
-    const { inputs, outputs } = metadata[0]!;
+    const { inputs, outputs } = (settled[0] as PromiseFulfilledResult<SessionMetadata>).value;
     return new OnnxSessionThreads(threads, { inputs, outputs });
   }
 
