@@ -30,10 +30,12 @@ export function startServe(
       child.kill("SIGKILL");
       reject(new Error(`featurewise serve did not start in 60 s:\n${log}`));
     }, 60_000);
+    let started = false;
     const onData = (d: Buffer): void => {
       log += d.toString();
-      const m = /listening on (http:\/\/[^\s"]+)/.exec(log);
+      const m = started ? null : /listening on (http:\/\/[^\s"]+)/.exec(log);
       if (m === null) return;
+      started = true;
       clearTimeout(timer);
       const exited = new Promise<void>((r) => child.once("exit", () => r()));
       resolve({
