@@ -9,8 +9,8 @@ import { runCli, runCliOk } from "./helpers/cli.js";
 import { uniquePrefix, useRedis, type TestRedis } from "./helpers/redis.js";
 import { uploadFiles } from "./helpers/s3-datasets.js";
 import { startS3Server, type S3Server } from "./helpers/s3-server.js";
-import { startServedCluster } from "./helpers/served-cluster.js";
-import { readEvents, type ServeProcess, type SseEvent } from "./helpers/serve.js";
+import { startServedCluster, stateNames, type ServedCluster } from "./helpers/served-cluster.js";
+import type { ServeProcess } from "./helpers/serve.js";
 import { tearDownCluster, type WorkerProcess } from "./helpers/workers.js";
 import {
   clusterFit,
@@ -32,6 +32,7 @@ let images: string;
 let server: ServeProcess;
 let api: ApiRecorder;
 let token: string;
+let follow: ServedCluster["follow"];
 const prefix = uniquePrefix("serve");
 const workers: WorkerProcess[] = [];
 
@@ -44,7 +45,7 @@ beforeAll(async () => {
   for (const [k, v] of Object.entries(s3.env)) vi.stubEnv(k, v);
   storage = new Storage(readStorageConfig(s3.env));
   await uploadFiles(storage.open("s3://data/images"), images, keys);
-  ({ server, token, api } = await startServedCluster({
+  ({ server, token, api, follow } = await startServedCluster({
     redisUrl: redis.url,
     prefix,
     env: s3.env,
@@ -62,29 +63,6 @@ afterAll(async () => {
   await s3?.stop();
   vi.unstubAllEnvs();
 });
-
-const states = (events: readonly SseEvent[]): string[] =>
-  events.filter((e) => e.event === "state").map((e) => String(e.data["state"]));
-
-/** Follows a run's events to the end, recording the answer for the contract. */
-async function followEvents(
-  id: string,
-  lastEventId?: string,
-  stopAfter?: (e: SseEvent) => boolean,
-  runs = "fits",
-) {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-  if (lastEventId !== undefined) headers["last-event-id"] = lastEventId;
-  const events = await readEvents(`${server.url}/v1/${runs}/${id}/events`, headers, stopAfter);
-  api.record({
-    method: "GET",
-    path: `/v1/${runs}/{id}/events`,
-    status: 200,
-    contentType: "text/event-stream",
-    body: "",
-  });
-  return events;
-}
 
 describe("featurewise serve: fits over HTTP", () => {
   it("a --std fit submitted over HTTP writes the CLI's artifact byte for byte; SSE gives every state in order", async () => {
@@ -112,8 +90,8 @@ describe("featurewise serve: fits over HTTP", () => {
     expect(submitted.status).toBe(202);
     const id = submitted.body.id as string;
     expect(submitted.headers.get("location")).toBe(`/v1/fits/${id}`);
-    const events = await followEvents(id);
-    expect(states(events)).toEqual(ALL_STATES);
+    const events = await follow("fits", id);
+    expect(stateNames(events)).toEqual(ALL_STATES);
     const ids = events.filter((e) => e.event === "state").map((e) => e.id!);
     expect(
       [...ids].sort((a, b) => (BigInt(a.split("-")[0]!) < BigInt(b.split("-")[0]!) ? -1 : 1)),
@@ -140,8 +118,8 @@ describe("featurewise serve: fits over HTTP", () => {
     expectSameStatsJson(viaCli, viaApi);
 
     // Replays: all of it, and after the second change.
-    expect(states(await followEvents(id, "0-0"))).toEqual(ALL_STATES);
-    expect(states(await followEvents(id, ids[1]!))).toEqual(ALL_STATES.slice(2));
+    expect(stateNames(await follow("fits", id, "0-0"))).toEqual(ALL_STATES);
+    expect(stateNames(await follow("fits", id, ids[1]!))).toEqual(ALL_STATES.slice(2));
   });
 
   it("a ZCA fit on S3 over HTTP equals the embedded fit; a client that drops mid-run and reconnects misses no state", async () => {
@@ -167,10 +145,10 @@ describe("featurewise serve: fits over HTTP", () => {
       },
     });
     const id = submitted.body.id as string;
-    const first = await followEvents(id, undefined, (e) => e.event === "state");
-    expect(states(first)).toEqual(["queued"]);
-    const rest = await followEvents(id, first[0]!.id!);
-    expect([...states(first), ...states(rest)]).toEqual(ALL_STATES);
+    const first = await follow("fits", id, undefined, (e) => e.event === "state");
+    expect(stateNames(first)).toEqual(["queued"]);
+    const rest = await follow("fits", id, first[0]!.id!);
+    expect([...stateNames(first), ...stateNames(rest)]).toEqual(ALL_STATES);
     await expectSameArtifact(local, storage.open("s3://data/stats/zca"), [
       "mean.npy",
       "std.npy",
@@ -196,7 +174,7 @@ describe("featurewise serve: fits over HTTP", () => {
     });
     expect(other.status).toBe(400);
     expect(other.body.detail).toMatch(/Idempotency-Key/);
-    await followEvents(a.body.id as string);
+    await follow("fits", a.body.id as string);
   });
 
   it("cancel ends a run as cancelled; its events end with the cancellation", async () => {
@@ -208,9 +186,9 @@ describe("featurewise serve: fits over HTTP", () => {
     const cancel = await api.call("POST", `/v1/fits/${id}/cancel`, { token });
     expect(cancel.status).toBe(200);
     expect(cancel.body).toMatchObject({ id, state: "cancelled" });
-    const events = await followEvents(id);
-    expect(states(events).at(-1)).toBe("cancelled");
-    expect(states(events)[0]).toBe("queued");
+    const events = await follow("fits", id);
+    expect(stateNames(events).at(-1)).toBe("cancelled");
+    expect(stateNames(events)[0]).toBe("queued");
     const again = await api.call("POST", `/v1/fits/${id}/cancel`, { token });
     expect(again.body).toMatchObject({ cancelled: false });
     const artifact = await api.call("GET", `/v1/fits/${id}/artifact`, { token });
@@ -309,9 +287,9 @@ describe("featurewise serve: fits over HTTP", () => {
     const id = submitted.body.id as string;
     expect(id).toMatch(/^predict-/);
     await api.call("POST", `/v1/predictions/${id}/cancel`, { token });
-    const events = await followEvents(id, undefined, undefined, "predictions");
-    expect(states(events)[0]).toBe("queued");
-    expect(["failed", "cancelled"]).toContain(states(events).at(-1));
+    const events = await follow("predictions", id);
+    expect(stateNames(events)[0]).toBe("queued");
+    expect(["failed", "cancelled"]).toContain(stateNames(events).at(-1));
     const run = await api.call("GET", `/v1/predictions/${id}`, { token });
     expect(run.body).toMatchObject({ id, kind: "predict", final: true });
     const list = await api.call("GET", "/v1/predictions", { token });

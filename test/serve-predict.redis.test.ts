@@ -20,8 +20,8 @@ import { runCli, runCliOk } from "./helpers/cli.js";
 import { MODELS, readManifest } from "./helpers/predict.js";
 import { uniquePrefix, useRedis, type TestRedis } from "./helpers/redis.js";
 import { startS3Server, type S3Server } from "./helpers/s3-server.js";
-import { startServedCluster } from "./helpers/served-cluster.js";
-import { readEvents, type ServeProcess, type SseEvent } from "./helpers/serve.js";
+import { startServedCluster, stateNames, type ServedCluster } from "./helpers/served-cluster.js";
+import type { ServeProcess } from "./helpers/serve.js";
 import { tearDownCluster, type WorkerProcess } from "./helpers/workers.js";
 import {
   embeddedPredict,
@@ -43,6 +43,7 @@ let artifact: string;
 let server: ServeProcess;
 let api: ApiRecorder;
 let token: string;
+let follow: ServedCluster["follow"];
 const prefix = uniquePrefix("serve-predict");
 const workers: WorkerProcess[] = [];
 
@@ -95,7 +96,7 @@ beforeAll(async () => {
   s3 = await startS3Server(["data"]);
   for (const [k, v] of Object.entries(s3.env)) vi.stubEnv(k, v);
   storage = new Storage(readStorageConfig(s3.env));
-  ({ server, token, api } = await startServedCluster({
+  ({ server, token, api, follow } = await startServedCluster({
     redisUrl: redis.url,
     prefix,
     env: s3.env,
@@ -113,29 +114,6 @@ afterAll(async () => {
   await s3?.stop();
   vi.unstubAllEnvs();
 });
-
-const states = (events: readonly SseEvent[]): string[] =>
-  events.filter((e) => e.event === "state").map((e) => String(e.data["state"]));
-
-/** A prediction's events from `lastEventId` (or the start), recorded for the contract. */
-async function followEvents(
-  id: string,
-  lastEventId?: string,
-  stopAfter?: (e: SseEvent) => boolean,
-) {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-  if (lastEventId !== undefined) headers["last-event-id"] = lastEventId;
-  const url = `${server.url}/v1/predictions/${id}/events`;
-  const events = await readEvents(url, headers, stopAfter);
-  api.record({
-    method: "GET",
-    path: "/v1/predictions/{id}/events",
-    status: 200,
-    contentType: "text/event-stream",
-    body: "",
-  });
-  return events;
-}
 
 /** A row as the rows route gives it. */
 interface ApiRow {
@@ -162,17 +140,17 @@ describe("featurewise serve: predictions over HTTP", () => {
     expect(id).toMatch(/^predict-/);
     expect(submitted.headers.get("location")).toBe(`/v1/predictions/${id}`);
     // A client that drops after the first state and reconnects with its id.
-    const first = await followEvents(id, undefined, (e) => e.event === "state");
-    expect(states(first)).toEqual(["queued"]);
-    const rest = await followEvents(id, first[0]!.id!);
-    expect([...states(first), ...states(rest)]).toEqual(ALL_STATES);
-    const replay = (await followEvents(id, "0-0")).filter((e) => e.event === "state");
-    expect(states(replay)).toEqual(ALL_STATES);
+    const first = await follow("predictions", id, undefined, (e) => e.event === "state");
+    expect(stateNames(first)).toEqual(["queued"]);
+    const rest = await follow("predictions", id, first[0]!.id!);
+    expect([...stateNames(first), ...stateNames(rest)]).toEqual(ALL_STATES);
+    const replay = (await follow("predictions", id, "0-0")).filter((e) => e.event === "state");
+    expect(stateNames(replay)).toEqual(ALL_STATES);
     const ids = replay.map((e) => e.id!);
     const order = (a: string, b: string): number =>
       BigInt(a.split("-")[0]!) < BigInt(b.split("-")[0]!) ? -1 : 1;
     expect([...ids].sort(order)).toEqual(ids);
-    expect(states(await followEvents(id, ids[2]!))).toEqual(ALL_STATES.slice(3));
+    expect(stateNames(await follow("predictions", id, ids[2]!))).toEqual(ALL_STATES.slice(3));
 
     const parts = await expectSamePrediction(viaCli(), viaApi);
     expect(parts).toBe(PARTS);
@@ -260,7 +238,7 @@ describe("featurewise serve: predictions over HTTP", () => {
     expect(early.body).toMatchObject({ code: "NOT_FINISHED" });
     expect(early.body.detail).toMatch(new RegExp(`^predict ${qid} has no rows: it is \\w+`));
     await api.call("POST", `/v1/predictions/${qid}/cancel`, { token });
-    expect(states(await followEvents(qid)).at(-1)).toBe("cancelled");
+    expect(stateNames(await follow("predictions", qid)).at(-1)).toBe("cancelled");
     const cancelled = await api.call("GET", `/v1/predictions/${qid}/rows`, { token });
     expect(cancelled.status).toBe(409);
     expect(cancelled.body.detail).toMatch(/it is cancelled/);
@@ -337,8 +315,8 @@ describe("featurewise serve: predictions over HTTP", () => {
         body: { ...predictionBody(out), format, topK: format === "npy" ? undefined : 3 },
       });
       const fid = submitted.body.id as string;
-      const end = await followEvents(fid);
-      expect(states(end).at(-1), `${format}: ${JSON.stringify(end.at(-1)?.data)}`).toBe(
+      const end = await follow("predictions", fid);
+      expect(stateNames(end).at(-1), `${format}: ${JSON.stringify(end.at(-1)?.data)}`).toBe(
         "succeeded",
       );
       const page = await api.call("GET", `/v1/predictions/${fid}/rows?limit=1000`, { token });
@@ -362,7 +340,7 @@ describe("featurewise serve: predictions over HTTP", () => {
       body: predictionBody("s3://data/predictions/a"),
     });
     const sid = submitted.body.id as string;
-    expect(states(await followEvents(sid)).at(-1)).toBe("succeeded");
+    expect(stateNames(await follow("predictions", sid)).at(-1)).toBe("succeeded");
     await expectSamePrediction(viaCli(), storage.open("s3://data/predictions/a"));
     const page = await api.call("GET", `/v1/predictions/${sid}/rows?limit=3`, { token });
     expect(page.body.rows).toHaveLength(3);

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { ApiRecorder } from "./api-contract.js";
 import { runCliOk } from "./cli.js";
-import { startServe, type ServeProcess } from "./serve.js";
+import { readEvents, startServe, type ServeProcess, type SseEvent } from "./serve.js";
 import { startWorker, type WorkerProcess } from "./workers.js";
 
 /** `featurewise serve` and its workers, as the API tests run them. */
@@ -12,7 +12,21 @@ export interface ServedCluster {
   readonly token: string;
   /** Records every answer for the contract check against /openapi.json. */
   readonly api: ApiRecorder;
+  /**
+   * A run's events from `lastEventId` (or the start) until the stream ends
+   * or `stopAfter` says stop, the answer recorded for the contract.
+   */
+  follow(
+    runs: "fits" | "predictions",
+    id: string,
+    lastEventId?: string,
+    stopAfter?: (e: SseEvent) => boolean,
+  ): Promise<SseEvent[]>;
 }
+
+/** The names of the states in `events`, in order. */
+export const stateNames = (events: readonly SseEvent[]): string[] =>
+  events.filter((e) => e.event === "state").map((e) => String(e.data["state"]));
 
 /**
  * Writes a key with `scopes` to `<work>/keys` (through `featurewise keys
@@ -45,5 +59,20 @@ export async function startServedCluster(o: {
     ),
   ]);
   const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: object };
-  return { server, token: key.token, api: new ApiRecorder(server.url, Object.keys(doc.paths)) };
+  const api = new ApiRecorder(server.url, Object.keys(doc.paths));
+  const follow: ServedCluster["follow"] = async (runs, id, lastEventId, stopAfter) => {
+    const headers: Record<string, string> = { authorization: `Bearer ${key.token}` };
+    if (lastEventId !== undefined) headers["last-event-id"] = lastEventId;
+    const events = await readEvents(`${server.url}/v1/${runs}/${id}/events`, headers, stopAfter);
+    const route = `/v1/${runs}/{id}/events`;
+    api.record({
+      method: "GET",
+      path: route,
+      status: 200,
+      contentType: "text/event-stream",
+      body: "",
+    });
+    return events;
+  };
+  return { server, token: key.token, api, follow };
 }
