@@ -52,6 +52,8 @@ async function decodeOne(input: Uint8Array | string, req: DecodeRequest): Promis
 // RSS difference. Node 24 frees these threads' buffers more lazily: the same
 // fit peaked at 178-191 MiB against 148-152 for 2,000 images with a collection
 // every 20,000, 5,000 or 2,000 images, and at 165-167 with one every 1,000.
+// (Since inflatePngData sizes its output, 134-137 with one every 1,000 and
+// 156-172 every 5,000 or 20,000.)
 // (Node 22, not measured, gets the newer V8's cadence.)
 const NODE_MAJOR = Number(process.versions.node.split(".")[0]);
 const steady = collectEvery(NODE_MAJOR >= 22 ? 1_000 : 20_000);

@@ -29,6 +29,13 @@ const IDAT = 0x49444154;
 const IEND = 0x49454e44;
 const TRNS = 0x74524e53;
 /** Samples per pixel of each valid colour type. */
+/**
+ * zlib's output chunk: the promised size plus one byte, so a small image
+ * inflates into one buffer of its own size (the default 16 KiB chunk held
+ * five times a 32x32 image's bytes until a collection), up to this.
+ */
+const MAX_CHUNK = 4 << 20;
+
 const SAMPLES: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 /** Adam7 passes: x start, y start, x step, y step. */
 const ADAM7 = [
@@ -118,11 +125,13 @@ export type InflatedPngData =
  * `maxOutputLength`), so a bomb costs at most that much memory and time.
  */
 export function inflatePngData(layout: PngLayout): InflatedPngData {
-  const limit = inflateLimit(promisedDataBytes(layout));
+  const promised = promisedDataBytes(layout);
+  const limit = inflateLimit(promised);
   const compressed =
     layout.idat.length === 1 ? layout.idat[0]! : Buffer.concat(layout.idat as Uint8Array[]);
   try {
-    return { data: inflateSync(compressed, { maxOutputLength: limit }) };
+    const chunkSize = Math.min(Math.max(promised + 1, 64), MAX_CHUNK);
+    return { data: inflateSync(compressed, { maxOutputLength: limit, chunkSize }) };
   } catch (err) {
     if ((err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE")
       return { tooLarge: true, limit };
