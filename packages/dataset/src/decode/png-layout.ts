@@ -28,14 +28,13 @@ const IHDR = 0x49484452;
 const IDAT = 0x49444154;
 const IEND = 0x49454e44;
 const TRNS = 0x74524e53;
-/** Samples per pixel of each valid colour type. */
 /**
  * zlib's output chunk: the promised size plus one byte, so a small image
  * inflates into one buffer of its own size (the default 16 KiB chunk held
  * five times a 32x32 image's bytes until a collection), up to this.
  */
 const MAX_CHUNK = 4 << 20;
-
+/** Samples per pixel of each valid colour type. */
 const SAMPLES: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 /** Adam7 passes: x start, y start, x step, y step. */
 const ADAM7 = [
