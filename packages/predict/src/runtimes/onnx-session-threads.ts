@@ -97,8 +97,9 @@ export class OnnxSessionThreads {
   /**
    * Starts the threads; resolves once every session is made, rejects with the
    * first failure once every thread has ended: ONNX Runtime's own message
-   * when it could not make a session (the model is unreadable). The main thread makes no session of
-   * its own: the threads' first reply describes the model.
+   * when it could not make a session (the model is unreadable). The main
+   * thread makes no session of its own: the threads' first reply describes
+   * the model.
    */
   static async start(count: number, data: SessionThreadData): Promise<OnnxSessionThreads> {
     const threads = Array.from(
